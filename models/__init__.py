@@ -1,0 +1,1 @@
+"""DEX-AR Workstation Python toolkit: HF→bundle exporter, PyTorch reference, demo model, fixtures."""
