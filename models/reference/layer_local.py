@@ -1,0 +1,76 @@
+"""G rows from the layer-local identity (DESIGN §3), in plain PyTorch, to check the autograd path.
+
+s_{l,t} depends on A_l only through the attention output at row q_t, so
+  G_{l,t}[h, j] = <u_{l,t,h}, V_l[kv(h), j]>,  u_{l,t} = W_o^T . ds/dm_l[q_t]  (split per head)
+and ds/dm comes from the layer's tail alone: Llama / Mistral layers compute
+h_l = m + MLP(PostNorm(m)). This is what the exported explain head computes; here it is the
+independent witness that the reference's autograd rows are right (and vice versa).
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def layer_local_gradient_rows(
+    model,
+    sequence_ids: list[int],
+    pixel_values: torch.Tensor,
+    target_id: int,
+    layers: tuple[int, ...],
+    double_final_norm: bool,
+) -> torch.Tensor:
+    """(|Λ|, H, q + 1) G rows for the last row q of `sequence_ids`, without a full backward."""
+    language_model = model.model.language_model
+    text_config = model.config.text_config
+    num_layers = text_config.num_hidden_layers
+    num_heads = text_config.num_attention_heads
+    num_kv_heads = text_config.num_key_value_heads
+    head_dim = getattr(text_config, "head_dim", None) or text_config.hidden_size // num_heads
+    query_row = len(sequence_ids) - 1
+
+    with torch.no_grad():
+        outputs = model(
+            input_ids=torch.tensor([sequence_ids]),
+            pixel_values=pixel_values,
+            output_attentions=True,
+            output_hidden_states=True,
+        )
+
+    rows = []
+    for layer_index in layers:
+        layer = language_model.layers[layer_index]
+        attention = layer.self_attn
+        layer_input = outputs.hidden_states[layer_index][0]  # (S, d): input of layer l
+        with torch.no_grad():
+            values = attention.v_proj(layer.input_layernorm(layer_input))
+            values = values.view(-1, num_kv_heads, head_dim)  # (S, H_kv, d_h)
+            # kv(h) = h // (H / H_kv), the grouping of HF's repeat_kv.
+            values = values.repeat_interleave(num_heads // num_kv_heads, dim=1)  # (S, H, d_h)
+            probabilities = outputs.attentions[layer_index][0, :, query_row, :]  # (H, S)
+            head_outputs = torch.einsum("hj,jhd->hd", probabilities, values)
+            residual = layer_input[query_row] + attention.o_proj(head_outputs.reshape(-1))
+
+        grad_residual = _tail_gradient(
+            model, layer, residual, target_id, layer_index == num_layers - 1, double_final_norm
+        )
+        with torch.no_grad():
+            u = (attention.o_proj.weight.T @ grad_residual).view(num_heads, head_dim)
+            rows.append(torch.einsum("hd,jhd->hj", u, values))
+    return torch.stack(rows)
+
+
+def _tail_gradient(
+    model, layer, residual: torch.Tensor, target_id: int, is_last: bool, double_final_norm: bool
+) -> torch.Tensor:
+    """ds/dm for m = the residual after attention, through the layer's tail and the logit lens."""
+    norm = model.model.language_model.norm
+    m = residual.detach().requires_grad_(True)
+    with torch.enable_grad():
+        hidden = m + layer.mlp(layer.post_attention_layernorm(m))
+        lens_input = norm(hidden)
+        if is_last and double_final_norm:
+            lens_input = norm(lens_input)
+        score = model.lm_head(lens_input)[target_id]
+        (gradient,) = torch.autograd.grad(score, m)
+    return gradient
