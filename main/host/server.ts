@@ -1,0 +1,197 @@
+/**
+ * The headless host (`dexar serve`): the same API as the Electron host over HTTP + WebSocket,
+ * bound to 127.0.0.1 only, with a random per-launch token on every request and socket.
+ *
+ *   GET  /…            renderer files; token from `?token=` (first load) or the launch cookie
+ *   POST /api/<method> JSON body = method input; `Authorization: Bearer <token>`
+ *   GET  /events       WebSocket of `{event, payload}` messages; `?token=` in the URL
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Envelope, ErrorEnvelope } from '../../shared/api/envelope';
+import { ValidationError, toErrorEnvelope } from '../../shared/api/envelope';
+import type { Dispatch } from '../api/dispatcher';
+import type { EventBus } from '../api/events';
+import { SECURITY_HEADERS, contentSecurityPolicy } from '../security/csp';
+import { bearerToken, cookieValue, createToken, tokenMatches } from './auth';
+import { loadStaticFile } from './static-files';
+
+/** Loopback only: the host is never reachable from another machine. */
+export const LOOPBACK = '127.0.0.1';
+const MAX_BODY_BYTES = 1 << 20;
+
+export interface HeadlessHostOptions {
+  dispatch: Dispatch;
+  events: EventBus;
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Fixed token for tests; a random one per launch otherwise. */
+  token?: string;
+}
+
+export interface HeadlessHost {
+  readonly url: string;
+  /** The URL a user opens: carries the token once, the page then drops it from the address bar. */
+  readonly launchUrl: string;
+  readonly token: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const STATUS_BY_KIND: Record<ErrorEnvelope['kind'], number> = {
+  validation: 400,
+  'not-found': 404,
+  unsupported: 422,
+  cancelled: 409,
+  internal: 500,
+};
+
+export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HeadlessHost> {
+  const token = options.token ?? createToken();
+  const server = createServer();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  let origin = '';
+  let cookieName = '';
+  let csp = '';
+
+  const allowedHosts = () => {
+    const port = (server.address() as AddressInfo).port;
+    return new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
+  };
+
+  // DNS-rebinding guard: a page on another site that resolves to 127.0.0.1 still sends its own Host.
+  const hostAllowed = (req: IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
+
+  server.on('request', (req, res) => {
+    handleRequest(req, res).catch((err: unknown) => sendJson(res, 500, toErrorEnvelope(err)));
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', origin);
+    if (!hostAllowed(req)) return sendJson(res, 403, failure('forbidden host header'));
+    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, failure('method not allowed'));
+
+    const queryToken = url.searchParams.get('token');
+    const authorised = tokenMatches(token, queryToken) || tokenMatches(token, cookieValue(req.headers.cookie, cookieName));
+    if (!authorised) return sendText(res, 401, 'DEX-AR Workstation: open the URL printed by `dexar serve` (it carries the access token).');
+    const file = await loadStaticFile(options.rendererDir, url.pathname);
+    if (!file) return sendText(res, 404, 'not found');
+    const headers: Record<string, string> = {
+      ...SECURITY_HEADERS,
+      'Content-Type': file.contentType,
+      'Content-Security-Policy': csp,
+      'Cache-Control': 'no-store',
+    };
+    if (queryToken !== null) {
+      headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL) {
+    // Only a header can carry the API token: cookies would make cross-site requests authenticated.
+    if (!tokenMatches(token, bearerToken(req.headers.authorization))) {
+      return sendJson(res, 401, failure('missing or wrong access token'));
+    }
+    if (req.method !== 'POST') return sendJson(res, 405, failure('use POST'));
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendJson(res, 415, toErrorEnvelope(new ValidationError('request body must be application/json')));
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await readBody(req));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendJson(res, 413, toErrorEnvelope(new ValidationError(err.message)));
+      return sendJson(res, 400, toErrorEnvelope(new ValidationError('request body is not valid JSON')));
+    }
+    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    const envelope = await options.dispatch(method, payload);
+    sendJson(res, envelope.ok ? 200 : STATUS_BY_KIND[envelope.kind], envelope);
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const sameOrigin = req.headers.origin === undefined || req.headers.origin === origin || req.headers.origin === origin.replace(LOOPBACK, 'localhost');
+    if (!hostAllowed(req) || !sameOrigin || url.pathname !== '/events') {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    if (!tokenMatches(token, url.searchParams.get('token'))) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws));
+  });
+
+  // Clients only listen; anything they send is dropped rather than interpreted.
+  sockets.on('connection', (ws: WebSocket) => ws.on('message', () => undefined));
+
+  const detach = options.events.attach((event, payload) => {
+    const message = JSON.stringify({ event, payload });
+    for (const client of sockets.clients) {
+      if (client.readyState === client.OPEN) client.send(message);
+    }
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, LOOPBACK, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://${LOOPBACK}:${port}`;
+  cookieName = `dexar_token_${port}`;
+  csp = contentSecurityPolicy({ connect: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] });
+
+  return {
+    url: `${origin}/`,
+    launchUrl: `${origin}/?token=${token}`,
+    token,
+    port,
+    close: async () => {
+      detach();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+class BodyTooLargeError extends Error {}
+
+/** Reads a JSON body; past the limit it keeps draining (so the client sees the answer) but stores nothing. */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) rejectBody(new BodyTooLargeError(`request body exceeds ${MAX_BODY_BYTES} bytes`));
+      else resolveBody(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', rejectBody);
+  });
+}
+
+function failure(message: string): ErrorEnvelope {
+  return { ok: false, error: { name: 'HostError', message }, kind: 'validation' };
+}
+
+function sendJson(res: ServerResponse, status: number, body: Envelope<unknown>) {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string) {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
