@@ -119,3 +119,12 @@ class TestSettings:
     def test_top_k_must_be_positive(self):
         with pytest.raises(ValueError, match="expected k >= 1"):
             DexarSettings(top_k=0)
+
+
+class TestCli:
+    def test_parse_layers_accepts_ranges_and_lists(self):
+        from models.reference.__main__ import parse_layers
+
+        assert parse_layers(None) is None
+        assert parse_layers("20-23") == (20, 21, 22, 23)
+        assert parse_layers("0-1,7") == (0, 1, 7)

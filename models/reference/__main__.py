@@ -1,0 +1,124 @@
+"""`python -m models.reference`: run the official-algorithm reference on a local HF checkpoint.
+
+Used by people checking a result by hand and by `dexar bench` (issue 5) as the baseline timing.
+Prints one JSON line of timings to stdout; with --out also writes every map and score.
+
+  python -m models.reference --hf CKPT --image img.png --prompt "What color is the circle?" \
+      [--answer "The circle is red." | --max-new-tokens 32] [--layers 20-31] [--top-k 1] \
+      [--single-final-norm] [--keep-column-after-image] [--threads 4] [--out result.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from models.reference import (
+    DexarSettings,
+    answer_token_ids,
+    build_prompt_inputs,
+    explain,
+)
+from models.reference.prompt import LLAVA_15_TEMPLATE
+
+
+def parse_layers(spec: str | None) -> tuple[int, ...] | None:
+    """"20-31" or "1,3,5" or "0-3,7" -> layer indices; None keeps the default (last 10)."""
+    if spec is None:
+        return None
+    layers: list[int] = []
+    for part in spec.split(","):
+        if "-" in part:
+            first, last = (int(x) for x in part.split("-", 1))
+            layers.extend(range(first, last + 1))
+        else:
+            layers.append(int(part))
+    return tuple(layers)
+
+
+def greedy_answer(model, inputs, max_new_tokens: int, eos_id: int | None) -> list[int]:
+    """Greedy decoding with HF's KV cache, stopping at EOS (not part of the timed explanation)."""
+    output = model.generate(
+        input_ids=torch.tensor([inputs.input_ids]),
+        pixel_values=inputs.pixel_values,
+        max_new_tokens=max_new_tokens,
+        do_sample=False,
+        eos_token_id=eos_id,
+    )
+    return output[0, len(inputs.input_ids) :].tolist()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Official DEX-AR reference on a HF LLaVA checkpoint.")
+    parser.add_argument("--hf", type=Path, required=True, help="local HF checkpoint folder")
+    parser.add_argument("--image", type=Path, required=True)
+    parser.add_argument("--prompt", required=True)
+    parser.add_argument("--answer", help="answer to explain (teacher forcing); else generate one")
+    parser.add_argument("--max-new-tokens", type=int, default=32)
+    parser.add_argument("--template", default=LLAVA_15_TEMPLATE, help="prompt template, {prompt}")
+    parser.add_argument("--layers", help='layer set, e.g. "20-31" or "1,3" (default: last 10)')
+    parser.add_argument("--top-k", type=int, default=1)
+    parser.add_argument("--single-final-norm", action="store_true", help="official quirk 1 off")
+    parser.add_argument("--keep-column-after-image", action="store_true", help="official quirk 2 off")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch default)")
+    parser.add_argument("--out", type=Path, help="write all results as JSON here")
+    args = parser.parse_args()
+
+    from transformers import AutoProcessor, LlavaForConditionalGeneration
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    model = LlavaForConditionalGeneration.from_pretrained(
+        args.hf, attn_implementation="eager", dtype=torch.float32
+    ).eval()
+    processor = AutoProcessor.from_pretrained(args.hf)
+    with Image.open(args.image) as image:
+        inputs = build_prompt_inputs(processor, image.convert("RGB"), args.prompt, args.template)
+    settings = DexarSettings(
+        layers=parse_layers(args.layers),
+        top_k=args.top_k,
+        double_final_norm=not args.single_final_norm,
+        drop_column_after_image=not args.keep_column_after_image,
+    )
+
+    started = time.perf_counter()
+    if args.answer is not None:
+        answer = answer_token_ids(processor.tokenizer, args.answer)
+    else:
+        answer = greedy_answer(model, inputs, args.max_new_tokens, processor.tokenizer.eos_token_id)
+    generated = time.perf_counter()
+    result = explain(model, inputs, answer, settings)
+    explained = time.perf_counter()
+
+    timings = {
+        "tokens": len(answer),
+        "generate_seconds": round(generated - started, 4),
+        "explain_seconds": round(explained - generated, 4),
+        "explain_seconds_per_token": round((explained - generated) / len(answer), 4),
+        "threads": torch.get_num_threads(),
+    }
+    print(json.dumps(timings))
+    if args.out:
+        document = {
+            "timings": timings,
+            "answer_ids": answer,
+            "answer_tokens": [processor.tokenizer.decode([token]) for token in answer],
+            "layers": list(result.layers),
+            "grid": list(result.grid),
+            "token_weights": result.token_weights.tolist(),
+            "token_maps": result.token_maps.tolist(),
+            "sentence_map": result.sentence_map.tolist(),
+            "unfiltered_token_maps": result.unfiltered_token_maps.tolist(),
+            "unfiltered_sentence_map": result.unfiltered_sentence_map.tolist(),
+            "attention_maps": result.attention_maps.tolist(),
+        }
+        args.out.write_text(json.dumps(document) + "\n")
+
+
+if __name__ == "__main__":
+    main()
