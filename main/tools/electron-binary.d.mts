@@ -1,0 +1,1 @@
+export function findElectronBinary(root: string): string | undefined;

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm start`: builds what is missing, then opens the workstation on the sample project —
+// in Electron when its binary is installed, else over the headless host in Chromium's app mode
+// when a Chromium/Chrome is found and a display is available, else by printing the URL.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findElectronBinary } from './electron-binary.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { build, isStale } = await import(pathToFileURL(join(root, 'main', 'tools', 'build.mjs')).href);
+if (await isStale()) {
+  console.log('Building the workstation…');
+  await build({ quiet: true });
+}
+
+const electron = findElectronBinary(root);
+if (electron && process.env.DEXAR_NO_ELECTRON !== '1') {
+  const child = spawn(electron, [join(root, 'build', 'main', 'electron.cjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log('Electron binary not installed (`npx install-electron` fetches it where the network allows); using the headless host.');
+  const { main } = await import(pathToFileURL(join(root, 'build', 'main', 'cli.mjs')).href);
+  const urlFile = join(mkdtempSync(join(tmpdir(), 'dexar-start-')), 'url.txt');
+  await main(['serve', '--url-file', urlFile, ...process.argv.slice(2)]);
+  const { readFileSync } = await import('node:fs');
+  openInChromium(readFileSync(urlFile, 'utf8').trim());
+}
+
+function hasDisplay() {
+  if (process.platform !== 'linux') return true;
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+function findChromium() {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'];
+  for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
+  const which = spawnSync('which', ['chromium', 'google-chrome'], { encoding: 'utf8' });
+  return which.status === 0 ? which.stdout.split('\n')[0] : undefined;
+}
+
+function openInChromium(url) {
+  const chromium = findChromium();
+  if (!chromium || !hasDisplay()) {
+    console.log(chromium ? 'No display found; open the URL above in a browser on this machine.' : 'No Chromium/Chrome found; open the URL above in a browser on this machine.');
+    return;
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'dexar-chromium-'));
+  const child = spawn(chromium, [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], {
+    stdio: 'ignore',
+    detached: false,
+  });
+  child.on('exit', () => {
+    console.log('Workstation window closed.');
+    process.exit(0);
+  });
+}

@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { REPO_ROOT, startHost, type RunningHost } from './headless-host';
+
+let host: RunningHost;
+test.beforeAll(async () => {
+  host = await startHost();
+});
+test.afterAll(async () => {
+  await host.stop();
+});
+
+test('first screen renders the sample project over the headless host', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(host.launchUrl);
+  await expect(page.getByTestId('project-name')).toContainText('Sample project');
+  await expect(page.getByTestId('host-kind')).toHaveText(/Headless/);
+  await expect(page.getByTestId('status-bar')).toContainText('Connected');
+  await expect(page.getByTestId('library-empty')).toBeVisible();
+  // The token is dropped from the address bar once the page holds it.
+  expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+  // Konva mounted its stage: one canvas per layer.
+  await expect(page.locator('[data-testid="canvas"] canvas')).toHaveCount(4);
+  expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
+  await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots/first-screen.png') });
+});
+
+test('a page without the token gets nothing', async ({ page }) => {
+  const response = await page.goto(new URL('/', host.launchUrl).href);
+  expect(response?.status()).toBe(401);
+});

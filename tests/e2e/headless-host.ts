@@ -1,0 +1,43 @@
+/** Starts `dexar serve` as a real child process for a spec and stops it afterwards. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningHost {
+  launchUrl: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startHost(extraArgs: string[] = []): Promise<RunningHost> {
+  const scratch = mkdtempSync(join(tmpdir(), 'dexar-e2e-'));
+  const urlFile = join(scratch, 'url.txt');
+  const dataDir = join(scratch, 'home');
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'main/cli/bin.mjs'), 'serve', '--url-file', urlFile, ...extraArgs], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DEXAR_HOME: dataDir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000; // the first start may build the renderer
+  while (!existsSync(urlFile) || readFileSync(urlFile, 'utf8').trim() === '') {
+    if (child.exitCode !== null) throw new Error(`dexar serve exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('dexar serve did not start within 120 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    launchUrl: readFileSync(urlFile, 'utf8').trim(),
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
