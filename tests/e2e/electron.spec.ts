@@ -4,9 +4,11 @@ import { findElectronBinary } from '../../main/tools/electron-binary.mjs';
 import { REPO_ROOT } from './headless-host';
 
 const binary = findElectronBinary(REPO_ROOT);
+const SKIP_REASON = 'no Electron binary installed (run `npx install-electron` where the network allows)';
+if (binary === undefined) console.log(`electron.spec: skipped — ${SKIP_REASON}`);
 
 test('the Electron window opens the workstation with a sandboxed preload API', async () => {
-  test.skip(binary === undefined, 'no Electron binary installed (run `npx install-electron` where the network allows)');
+  test.skip(binary === undefined, SKIP_REASON);
   const app = await electron.launch({ executablePath: binary, args: [join(REPO_ROOT, 'build/main/electron.cjs')], cwd: REPO_ROOT });
   try {
     const window = await app.firstWindow();
