@@ -1,0 +1,53 @@
+"""models/export/manifest + shared/schemas/bundle-manifest.schema.json."""
+
+import copy
+import re
+import json
+
+import pytest
+
+from models.export.errors import ManifestError
+from models.export.manifest import sha256_file, validate_manifest
+from models.tiny import TINY_SPECS
+
+
+@pytest.mark.parametrize("name", sorted(TINY_SPECS))
+def test_manifest_validates_and_describes_the_model(name, tiny_bundles):
+    result = tiny_bundles[name]
+    manifest = json.loads((result.out_dir / "manifest.json").read_text())
+    validate_manifest(manifest)
+    spec = TINY_SPECS[name]
+    text = manifest["text"]
+    assert (text["num_layers"], text["num_heads"], text["num_kv_heads"], text["hidden_size"]) == (
+        spec.num_layers, spec.num_heads, spec.num_kv_heads, spec.hidden_size)
+    grid = spec.image_size // spec.patch_size
+    assert manifest["vision"]["grid"] == [grid, grid] and manifest["vision"]["num_image_tokens"] == grid * grid
+    assert manifest["family"] == {"llama": "llava_llama", "mistral": "llava_mistral"}[spec.text_model_type]
+    assert manifest["explain"]["default_layers"] == list(range(spec.num_layers))  # L <= 10: all layers
+    assert manifest["explain"]["norm_twice_last"] is True
+    assert manifest["prompt"]["template"] == "USER: <image>\n{prompt} ASSISTANT:"
+    assert manifest["preprocessing"]["resize"]["interpolation"] == "bicubic"
+    # Every file but the manifest is listed with its true hash, graphs included.
+    on_disk = sorted(p.name for p in result.out_dir.iterdir() if p.name != "manifest.json")
+    assert sorted(manifest["files"]) == on_disk
+    for file, entry in manifest["files"].items():
+        assert sha256_file(result.out_dir / file) == entry["sha256"]
+    for role, graph in manifest["graphs"].items():
+        assert manifest["files"][graph["file"]]["sha256"] == graph["sha256"], role
+    decoder_inputs = [t["name"] for t in manifest["graphs"]["decoder"]["inputs"]]
+    assert decoder_inputs == ["inputs_embeds", "position_ids", "past_keys", "past_values", "explain_rows"]
+
+
+@pytest.mark.parametrize("mutate, field", [
+    (lambda m: m.pop("text"), "(root)"),
+    (lambda m: m["files"]["tokenizer.json"].update(sha256="abc"), "files/tokenizer.json/sha256"),
+    (lambda m: m["vision"].update(grid=[4]), "vision/grid"),
+    (lambda m: m["graphs"].pop("explain"), "graphs"),
+    (lambda m: m.update(opset=22), "opset"),
+])
+def test_manifest_schema_rejects_broken_manifests(mutate, field, tiny_bundles):
+    manifest = json.loads((tiny_bundles["tiny-llama"].out_dir / "manifest.json").read_text())
+    broken = copy.deepcopy(manifest)
+    mutate(broken)
+    with pytest.raises(ManifestError, match=re.escape(f"manifest field {field}:")):
+        validate_manifest(broken)
