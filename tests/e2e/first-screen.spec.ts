@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
-import { REPO_ROOT, startHost, type RunningHost } from './headless-host';
+import { screenshotPath, startHost, type RunningHost } from './headless-host';
 
 let host: RunningHost;
 test.beforeAll(async () => {
@@ -25,7 +24,7 @@ test('first screen renders the sample project over the headless host', async ({ 
   // Konva mounted its stage: one canvas per layer.
   await expect(page.locator('[data-testid="canvas"] canvas')).toHaveCount(4);
   expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
-  await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots/first-screen.png') });
+  await page.screenshot({ path: screenshotPath('first-screen.png') });
 });
 
 test('a page without the token gets nothing', async ({ page }) => {

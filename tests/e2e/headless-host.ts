@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Where specs save screenshots; README's refresh command points it at docs/screenshots. */
+export function screenshotPath(name: string): string {
+  return join(REPO_ROOT, process.env.DEXAR_SCREENSHOT_DIR ?? 'test-results/screenshots', name);
+}
+
 export interface RunningHost {
   launchUrl: string;
   dataDir: string;
