@@ -1,6 +1,7 @@
 /** `dexar`: the command-line entry. Each subcommand is a module with summary, usage and run(). */
 import { APP_NAME, APP_VERSION } from '../app/info';
 import { UsageError } from './args';
+import * as importVoc from './commands/import-voc';
 import * as serve from './commands/serve';
 
 interface Command {
@@ -9,7 +10,7 @@ interface Command {
   run(argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Readonly<Record<string, Command>> = { serve };
+const COMMANDS: Readonly<Record<string, Command>> = { serve, 'import-voc': importVoc };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
