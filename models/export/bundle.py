@@ -85,7 +85,7 @@ def export_bundle(hf_dir: str | Path, out_dir: str | Path, *, name: str | None =
         "graphs": graphs,
         "vision": vision,
         "preprocessing": ckpt_io.preprocessing_section(ckpt.image_processor, vision["image_size"]),
-        "text": {**dims.__dict__, "max_positions": int(model.config.text_config.max_position_embeddings)},
+        "text": dict(dims.__dict__),
         "tokenizer": mf.tokenizer_section(ckpt, vision["image_token_id"]),
         "prompt": mf.prompt_section(ckpt),
         "explain": mf.explain_section(dims.num_layers),

@@ -44,6 +44,7 @@ class TextDims:
     vocab_size: int  # logits width
     intermediate_size: int  # MLP width (informational)
     rms_norm_eps: float  # norm epsilon (informational, the graphs carry it)
+    max_positions: int  # longest sequence the graphs reproduce exactly (RoPE table, sliding window)
 
 
 class FamilyAdapter(ABC):

@@ -151,7 +151,8 @@ class LlavaFamily(FamilyAdapter):
             num_kv_heads=t.num_key_value_heads,
             head_dim=getattr(t, "head_dim", None) or t.hidden_size // t.num_attention_heads,
             hidden_size=t.hidden_size, vocab_size=t.vocab_size,
-            intermediate_size=t.intermediate_size, rms_norm_eps=float(t.rms_norm_eps))
+            intermediate_size=t.intermediate_size, rms_norm_eps=float(t.rms_norm_eps),
+            max_positions=int(t.max_position_embeddings))
 
     def vision_info(self, model: nn.Module) -> dict:
         cfg = model.config

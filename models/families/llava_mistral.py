@@ -1,6 +1,10 @@
 """BakLLaVA family: CLIP ViT + MLP projector + Mistral decoder (grouped-query attention)."""
 
-from models.export.errors import UnsupportedFamilyError
+import dataclasses
+
+from torch import nn
+
+from models.families.base import TextDims
 from models.families.llava import LlavaFamily
 
 
@@ -9,12 +13,12 @@ class LlavaMistralFamily(LlavaFamily):
     description = "LlavaForConditionalGeneration with a Mistral text model (BakLLaVA)"
     text_model_type = "mistral"
 
-    def check_supported(self, config: dict) -> None:
-        super().check_supported(config)
-        text = config.get("text_config") or {}
-        window = text.get("sliding_window")
-        # The decoder graph uses full causal attention; a window shorter than the context would
-        # silently change the model, so it is refused (BakLLaVA ships with it off).
-        if window is not None and window < text.get("max_position_embeddings", 0):
-            raise UnsupportedFamilyError(
-                "llava_mistral sliding_window", "null or >= max_position_embeddings", str(window))
+    def text_dims(self, model: nn.Module) -> TextDims:
+        dims = super().text_dims(model)
+        window = getattr(model.config.text_config, "sliding_window", None)
+        # The decoder graph uses full causal attention, which equals Mistral's sliding-window
+        # attention while the sequence fits in the window (BakLLaVA: 4096, prompts ~600 tokens).
+        # The manifest's max_positions tells the engine where that stops being true.
+        if window:
+            return dataclasses.replace(dims, max_positions=min(dims.max_positions, int(window)))
+        return dims

@@ -43,13 +43,6 @@ def test_export_errors_unsupported_family(patch, found, tiny_checkpoints, tmp_pa
     assert not (tmp_path / "out").exists(), "nothing is written for an unsupported checkpoint"
 
 
-def test_export_errors_mistral_sliding_window(tiny_checkpoints, tmp_path):
-    ckpt = _copy_checkpoint(tiny_checkpoints["tiny-mistral"], tmp_path / "ckpt",
-                            config_patch=lambda c: _text(c, sliding_window=16))
-    with pytest.raises(UnsupportedFamilyError, match="sliding_window: expected null or >= max_position_embeddings; found 16"):
-        export_bundle(ckpt, tmp_path / "out", log=lambda _m: None)
-
-
 @pytest.mark.parametrize("drop, what", [
     (("model.safetensors",), "weights"),
     (("tokenizer.json",), "tokenizer.json"),

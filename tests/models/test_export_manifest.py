@@ -51,3 +51,17 @@ def test_manifest_schema_rejects_broken_manifests(mutate, field, tiny_bundles):
     mutate(broken)
     with pytest.raises(ManifestError, match=re.escape(f"manifest field {field}:")):
         validate_manifest(broken)
+
+
+def test_manifest_limits_context_to_mistral_sliding_window(tiny_checkpoints, tmp_path):
+    """Full causal attention equals a sliding window only inside it: the manifest says where."""
+    import shutil
+
+    from models.export.bundle import export_bundle
+
+    ckpt = shutil.copytree(tiny_checkpoints["tiny-mistral"], tmp_path / "ckpt")
+    cfg = json.loads((ckpt / "config.json").read_text())
+    cfg["text_config"]["sliding_window"] = 48
+    (ckpt / "config.json").write_text(json.dumps(cfg))
+    result = export_bundle(ckpt, tmp_path / "out", validate=False, log=lambda _m: None)
+    assert result.manifest["text"]["max_positions"] == 48
