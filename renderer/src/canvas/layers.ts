@@ -14,16 +14,3 @@ export function createLayers(stage: Konva.Stage): Record<LayerName, Konva.Layer>
   for (const name of LAYER_NAMES) stage.add(layers[name]);
   return layers;
 }
-
-/** Zoom factor per wheel notch; zooming keeps the point under the cursor fixed. */
-const ZOOM_STEP = 1.1;
-export const MIN_SCALE = 0.05;
-export const MAX_SCALE = 40;
-
-export function zoomAt(stage: Konva.Stage, pointer: { x: number; y: number }, direction: 1 | -1): void {
-  const old = stage.scaleX();
-  const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, direction > 0 ? old * ZOOM_STEP : old / ZOOM_STEP));
-  const anchor = { x: (pointer.x - stage.x()) / old, y: (pointer.y - stage.y()) / old };
-  stage.scale({ x: next, y: next });
-  stage.position({ x: pointer.x - anchor.x * next, y: pointer.y - anchor.y * next });
-}
