@@ -1,0 +1,1 @@
+"""The built-in demo model: a small LLaVA trained from scratch on Shapes-QA (issue 4)."""

@@ -1,0 +1,78 @@
+"""Turning Shapes-QA samples into training batches for the demo model.
+
+Sequence layout (LLaVA-1.5 prompt, one image): <s> USER : <image>×N {prompt} ASSISTANT : {answer} </s>
+Only the answer tokens and </s> carry loss (targets are -100 elsewhere).
+"""
+
+import random
+from functools import lru_cache
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+
+from models.demo.tokenizer import EOS, IMAGE, PAD
+from models.shapes_qa.sampler import Sample, sample
+from models.shapes_qa.scene import render
+from models.tiny import PROMPT_TEMPLATE
+
+IGNORE = -100  # cross-entropy ignore index for non-answer positions
+
+
+class Encoder:
+    """Caches token ids per distinct prompt/answer string (the grammar has few of them)."""
+
+    def __init__(self, tok: Tokenizer, num_image_tokens: int) -> None:
+        self.tok = tok
+        self.num_image_tokens = num_image_tokens
+        self.image_id = tok.token_to_id(IMAGE)
+        self.eos_id = tok.token_to_id(EOS)
+        self.pad_id = tok.token_to_id(PAD)
+        self.prompt_ids = lru_cache(maxsize=None)(self._prompt_ids)
+        self.answer_ids = lru_cache(maxsize=None)(self._answer_ids)
+
+    def _prompt_ids(self, prompt: str) -> tuple[int, ...]:
+        ids = self.tok.encode(PROMPT_TEMPLATE.format(prompt=prompt)).ids
+        assert ids.count(self.image_id) == 1, f"expected one {IMAGE} in the prompt, found {ids}"
+        k = ids.index(self.image_id)
+        return tuple(ids[:k] + [self.image_id] * self.num_image_tokens + ids[k + 1:])
+
+    def _answer_ids(self, answer: str) -> tuple[int, ...]:
+        return tuple(self.tok.encode(answer, add_special_tokens=False).ids) + (self.eos_id,)
+
+
+def pixel_values(img: np.ndarray) -> torch.Tensor:
+    """uint8 H×W×3 → 3×H×W in [-1, 1], identical to the saved CLIPImageProcessor (mean=std=0.5)."""
+    return (torch.from_numpy(img).permute(2, 0, 1).float() / 255.0 - 0.5) / 0.5
+
+
+def collate(samples: list[Sample], enc: Encoder) -> dict[str, torch.Tensor]:
+    """Right-padded batch with input_ids, attention_mask, pixel_values and answer-only targets."""
+    seqs, targets = [], []
+    for s in samples:
+        p, a = enc.prompt_ids(s.qa.prompt), enc.answer_ids(s.qa.answer)
+        seqs.append(p + a)
+        targets.append((IGNORE,) * len(p) + a)
+    width = max(len(x) for x in seqs)
+    ids = torch.full((len(seqs), width), enc.pad_id)
+    tgt = torch.full((len(seqs), width), IGNORE)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for i, (x, t) in enumerate(zip(seqs, targets)):
+        ids[i, : len(x)] = torch.tensor(x)
+        tgt[i, : len(t)] = torch.tensor(t)
+        mask[i, : len(x)] = 1
+    pix = torch.stack([pixel_values(render(s.scene)[0]) for s in samples])
+    return {"input_ids": ids, "attention_mask": mask, "pixel_values": pix, "targets": tgt}
+
+
+def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], enc: Encoder):
+    """Endless batches; each sample's template is drawn with the given relative weights."""
+    rng = random.Random(seed)
+    templates, w = list(weights), list(weights.values())
+    k = 0
+    while True:
+        chunk = []
+        for _ in range(batch_size):
+            chunk.append(sample(rng, rng.choices(templates, w)[0], size, k))
+            k += 1
+        yield collate(chunk, enc)

@@ -1,0 +1,133 @@
+"""Train the Shapes-QA demo model from scratch on CPU, then evaluate it on a held-out split.
+
+    models/.venv/bin/python -m models.train_demo [--out DIR] [--max_steps N] ...
+
+Flat config in the nanoGPT style: every knob is an argparse flag with its default and a comment.
+Training data is generated on the fly from --seed (an endless Shapes-QA stream); the held-out
+split comes from --eval_seed, which training never uses. The checkpoint directory gets the
+weights, tokenizer, processor and recipe.json (all args, seed, timings, accuracy table).
+"""
+
+import argparse
+import json
+import math
+import time
+from dataclasses import fields
+
+import torch
+
+from models.demo.data import IGNORE, Encoder, batches
+from models.demo.evaluate import evaluate, format_table
+from models.demo.model import DemoConfig, build_model, save_checkpoint
+
+p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+# I/O
+p.add_argument("--out", default="build/demo/shapes-llava-tiny", help="checkpoint directory to write")
+# data
+p.add_argument("--seed", type=int, default=1, help="seeds weights init and the training stream")
+p.add_argument("--eval_seed", type=int, default=900001, help="held-out split seed (never trained on)")
+p.add_argument("--eval_n", type=int, default=1200, help="held-out questions (200 per template)")
+p.add_argument("--val_seed", type=int, default=800001, help="seed of the small periodic validation set")
+p.add_argument("--val_n", type=int, default=180, help="questions in each periodic validation")
+p.add_argument("--weights", default="1,1,1.3,1,1.6,1", help="relative sampling weight of templates 1..6; describe and where are the hardest")
+# model (see models/demo/model.py DemoConfig for what each one means)
+for f in fields(DemoConfig):
+    p.add_argument(f"--{f.name}", type=int, default=f.default)
+# optimisation
+p.add_argument("--batch_size", type=int, default=64, help="questions per step (one image each)")
+p.add_argument("--max_steps", type=int, default=2200, help="optimizer steps (upper bound)")
+p.add_argument("--time_limit_min", type=float, default=42.0, help="training wall-clock cap; the lr schedule runs on whichever of steps or time is further along, so a slow (shared) CPU stops early with a fully annealed lr")
+p.add_argument("--lr", type=float, default=1.5e-3, help="peak AdamW learning rate")
+p.add_argument("--min_lr", type=float, default=5e-5, help="cosine floor")
+p.add_argument("--warmup", type=int, default=150, help="linear warm-up steps")
+p.add_argument("--weight_decay", type=float, default=0.05, help="AdamW decoupled weight decay (matrices only)")
+p.add_argument("--grad_clip", type=float, default=1.0, help="global grad-norm clip")
+# system
+p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the team machine has 2 cores)")
+p.add_argument("--log_every", type=int, default=50, help="steps between loss lines")
+p.add_argument("--val_every", type=int, default=500, help="steps between periodic validations (0: never)")
+
+
+def progress(step: int, elapsed_s: float, a: argparse.Namespace) -> float:
+    """Fraction of training done: by steps or by wall clock, whichever is further."""
+    return max(step / a.max_steps, elapsed_s / (60 * a.time_limit_min))
+
+
+def lr_at(step: int, frac: float, a: argparse.Namespace) -> float:
+    if step < a.warmup:
+        return a.lr * (step + 1) / a.warmup
+    warm = a.warmup / a.max_steps
+    x = min(1.0, max(0.0, (frac - warm) / (1 - warm)))
+    return a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * x))
+
+
+def optimizer(model, a: argparse.Namespace) -> torch.optim.Optimizer:
+    # No decay on norms, biases and embeddings' 1-d params: standard GPT practice.
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    other = [p for p in model.parameters() if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": a.weight_decay}, {"params": other, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.98))
+
+
+def loss_fn(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                   pixel_values=batch["pixel_values"]).logits
+    # Position i predicts token i+1; targets are IGNORE outside the answer.
+    return torch.nn.functional.cross_entropy(
+        logits[:, :-1].reshape(-1, logits.shape[-1]), batch["targets"][:, 1:].reshape(-1), ignore_index=IGNORE)
+
+
+def main() -> None:
+    a = p.parse_args()
+    assert len({a.seed, a.eval_seed, a.val_seed}) == 3, "train, validation and held-out seeds must differ"
+    torch.set_num_threads(a.threads)
+    cfg = DemoConfig(**{f.name: getattr(a, f.name) for f in fields(DemoConfig)})
+    model, tok = build_model(cfg, a.seed)
+    n_img = (cfg.image_size // cfg.patch_size) ** 2
+    enc = Encoder(tok, n_img)
+    weights = {t + 1: float(w) for t, w in enumerate(a.weights.split(","))}
+    assert len(weights) == 6, f"--weights needs 6 values (templates 1..6), found {a.weights!r}"
+    print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M, {n_img} image tokens")
+
+    opt = optimizer(model, a)
+    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc)
+    t0 = time.time()
+    history = []
+    step = 0
+    while progress(step, time.time() - t0, a) < 1.0:
+        model.train()
+        lr = lr_at(step, progress(step, time.time() - t0, a), a)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        loss = loss_fn(model, next(data))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), a.grad_clip)
+        opt.step()
+        if step % a.log_every == 0:
+            print(f"step {step:5d} loss {loss.item():.4f} lr {lr:.2e} {time.time() - t0:7.1f}s", flush=True)
+        if a.val_every and step > 0 and step % a.val_every == 0:
+            table, _ = evaluate(model, enc, a.val_seed, a.val_n, cfg.image_size)
+            history.append({"step": step, "val": table})
+            print("val", step, json.dumps({k: round(v, 3) for k, v in table.items()}), flush=True)
+        step += 1
+    train_s = time.time() - t0
+    print(f"trained {step} steps in {train_s / 60:.1f} min", flush=True)
+
+    t1 = time.time()
+    table, wrong = evaluate(model, enc, a.eval_seed, a.eval_n, cfg.image_size)
+    eval_s = time.time() - t1
+    print(f"\nheld-out split: seed {a.eval_seed}, {a.eval_n} questions; train {train_s / 60:.1f} min, eval {eval_s:.0f} s")
+    print(format_table(table, a.eval_n))
+    for s, ans in wrong[:12]:
+        print(f"  wrong: {s.qa.prompt!r} expected {s.qa.answer!r} got {ans!r}")
+    recipe = {
+        "args": vars(a), "seed": a.seed, "steps": step, "train_seconds": round(train_s, 1), "eval_seconds": round(eval_s, 1),
+        "torch_threads": a.threads, "heldout": {"seed": a.eval_seed, "n": a.eval_n, "accuracy": table},
+        "validation_history": history,
+    }
+    print("saved", save_checkpoint(model.eval(), tok, cfg, a.out, recipe))
+
+
+if __name__ == "__main__":
+    main()
