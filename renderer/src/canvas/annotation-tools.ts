@@ -1,0 +1,182 @@
+/**
+ * Drawing regions on the canvas: box (drag), polygon (click vertices; double-click, Enter or a
+ * click on the first vertex closes it; Escape cancels) and brush (drag). Finished shapes go to
+ * `onshape` in image pixel coordinates; the saved regions are drawn on the annotations layer.
+ */
+import Konva from 'konva';
+import type { AnnotatedRegion, RegionShape } from '../../../shared/api/annotations';
+import type { LayerName } from './layers';
+import { syncNodes } from './sync';
+
+export type Tool = 'pan' | 'box' | 'polygon' | 'brush';
+
+const ACCENT = '#f0a23b';
+const SENSITIVE = '#ef6b6b';
+/** Screen pixels within which a click on the first vertex closes a polygon. */
+const CLOSE_DISTANCE = 8;
+
+export interface AnnotationToolsOptions {
+  onshape: (shape: RegionShape) => void;
+  brushRadius?: () => number;
+}
+
+export class AnnotationTools {
+  readonly #stage: Konva.Stage;
+  readonly #regionsLayer: Konva.Layer;
+  readonly #previewLayer: Konva.Layer;
+  readonly #options: AnnotationToolsOptions;
+  readonly #regionNodes = new Map<string, Konva.Shape>();
+  readonly #preview: Konva.Line = new Konva.Line({ points: [], stroke: ACCENT, strokeWidth: 1.5, dash: [6, 4], listening: false, strokeScaleEnabled: false });
+  #tool: Tool = 'pan';
+  #points: number[] = [];
+  #dragging = false;
+
+  constructor(stage: Konva.Stage, layers: Record<LayerName, Konva.Layer>, options: AnnotationToolsOptions) {
+    this.#stage = stage;
+    this.#regionsLayer = layers.annotations;
+    this.#previewLayer = layers.interaction;
+    this.#options = options;
+    this.#previewLayer.add(this.#preview);
+    stage.on('pointerdown.tools', () => this.#down());
+    stage.on('pointermove.tools', () => this.#move());
+    stage.on('pointerup.tools', () => this.#up());
+    stage.on('dblclick.tools', () => this.#finishPolygon());
+  }
+
+  get tool(): Tool {
+    return this.#tool;
+  }
+
+  setTool(tool: Tool): void {
+    this.cancel();
+    this.#tool = tool;
+    this.#stage.draggable(tool === 'pan');
+    this.#stage.container().style.cursor = tool === 'pan' ? 'grab' : 'crosshair';
+  }
+
+  /** Keyboard for the polygon tool; returns whether the key was used. */
+  handleKey(key: string): boolean {
+    if (key === 'Escape' && this.#points.length > 0) {
+      this.cancel();
+      return true;
+    }
+    if (key === 'Enter' && this.#tool === 'polygon') {
+      this.#finishPolygon();
+      return true;
+    }
+    return false;
+  }
+
+  cancel(): void {
+    this.#points = [];
+    this.#dragging = false;
+    this.#drawPreview();
+  }
+
+  /** Draws the saved regions; `highlight` marks the selected one. */
+  setRegions(regions: readonly AnnotatedRegion[], highlight?: number): void {
+    const items = regions.map((region, index) => ({ id: `region-${index}`, region, selected: index === highlight }));
+    syncNodes(this.#regionsLayer, items, this.#regionNodes, {
+      create: (item) => (item.region.shape.kind === 'box' ? new Konva.Rect({ listening: false }) : new Konva.Line({ listening: false })),
+      update: (node, item) => node.setAttrs(regionAttrs(item.region, item.selected)),
+    });
+    this.#regionsLayer.batchDraw();
+  }
+
+  destroy(): void {
+    this.#stage.off('.tools');
+    this.#preview.destroy();
+    for (const node of this.#regionNodes.values()) node.destroy();
+  }
+
+  #pointer(): { x: number; y: number } | undefined {
+    return this.#stage.getRelativePointerPosition() ?? undefined;
+  }
+
+  #down(): void {
+    const p = this.#pointer();
+    if (!p || this.#tool === 'pan') return;
+    if (this.#tool === 'polygon') {
+      const [x0, y0] = this.#points;
+      if (this.#points.length >= 6 && x0 !== undefined && y0 !== undefined && Math.hypot(p.x - x0, p.y - y0) * this.#stage.scaleX() < CLOSE_DISTANCE) {
+        this.#finishPolygon();
+        return;
+      }
+      this.#points = [...this.#points, p.x, p.y];
+    } else {
+      this.#dragging = true;
+      this.#points = [p.x, p.y, p.x, p.y];
+    }
+    this.#drawPreview();
+  }
+
+  #move(): void {
+    const p = this.#pointer();
+    if (!p) return;
+    if (this.#tool === 'box' && this.#dragging) {
+      this.#points = [this.#points[0] ?? p.x, this.#points[1] ?? p.y, p.x, p.y];
+    } else if (this.#tool === 'brush' && this.#dragging) {
+      this.#points = [...this.#points, p.x, p.y];
+    } else if (this.#tool === 'polygon' && this.#points.length > 0) {
+      this.#drawPreview(p);
+      return;
+    } else return;
+    this.#drawPreview();
+  }
+
+  #up(): void {
+    if (!this.#dragging) return;
+    this.#dragging = false;
+    const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = this.#points;
+    if (this.#tool === 'box' && Math.abs(x1 - x0) >= 1 && Math.abs(y1 - y0) >= 1) {
+      this.#options.onshape({ kind: 'box', x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0) });
+    } else if (this.#tool === 'brush' && this.#points.length >= 2) {
+      this.#options.onshape({ kind: 'brush', radius: this.#options.brushRadius?.() ?? 12, strokes: [this.#points] });
+    }
+    this.cancel();
+  }
+
+  #finishPolygon(): void {
+    if (this.#tool !== 'polygon') return;
+    // A double-click also delivered two pointerdowns on the same spot: drop repeated vertices.
+    const points: number[] = [];
+    for (let i = 0; i + 1 < this.#points.length; i += 2) {
+      const x = this.#points[i] as number;
+      const y = this.#points[i + 1] as number;
+      if (points.length === 0 || Math.hypot(x - (points.at(-2) as number), y - (points.at(-1) as number)) > 0.5) points.push(x, y);
+    }
+    if (points.length >= 6) this.#options.onshape({ kind: 'polygon', points });
+    this.cancel();
+  }
+
+  #drawPreview(cursor?: { x: number; y: number }): void {
+    const points = this.#points;
+    if (this.#tool === 'box' && points.length === 4) {
+      const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = points;
+      this.#preview.setAttrs({ points: [x0, y0, x1, y0, x1, y1, x0, y1], closed: true, strokeWidth: 1.5, lineCap: 'butt', opacity: 1 });
+    } else if (this.#tool === 'brush') {
+      const radius = this.#options.brushRadius?.() ?? 12;
+      this.#preview.setAttrs({ points, closed: false, strokeWidth: radius * 2, strokeScaleEnabled: true, lineCap: 'round', lineJoin: 'round', opacity: 0.45, dash: [] });
+    } else {
+      this.#preview.setAttrs({ points: cursor ? [...points, cursor.x, cursor.y] : points, closed: false, strokeWidth: 1.5, strokeScaleEnabled: false, opacity: 1, dash: [6, 4] });
+    }
+    this.#previewLayer.batchDraw();
+  }
+}
+
+function regionAttrs(region: AnnotatedRegion, selected: boolean): Konva.ShapeConfig {
+  const stroke = region.sensitive ? SENSITIVE : ACCENT;
+  const base = { stroke, strokeScaleEnabled: false, strokeWidth: selected ? 3 : 2, dash: region.sensitive ? [8, 4] : [] };
+  const shape = region.shape;
+  if (shape.kind === 'box') return { ...base, x: shape.x, y: shape.y, width: shape.width, height: shape.height, fill: `${stroke}22` };
+  if (shape.kind === 'polygon') return { ...base, points: shape.points, closed: true, fill: `${stroke}22` };
+  return {
+    points: shape.strokes.flat(),
+    stroke,
+    strokeWidth: shape.radius * 2,
+    lineCap: 'round',
+    lineJoin: 'round',
+    opacity: selected ? 0.6 : 0.45,
+    dash: [],
+  };
+}
