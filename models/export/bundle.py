@@ -11,7 +11,8 @@ import torch
 from models.export import checkpoint as ckpt_io
 from models.export import manifest as mf
 from models.export.errors import WrongDirectoryError
-from models.export.onnx_io import compare_graph, export_graph, io_signature
+from models.export.onnx_io import WEIGHTS_FILE, WeightStore, compare_graph, export_graph, io_signature, \
+    uses_external_weights
 from models.families import detect_family
 from models.families.base import GRAPH_ROLES
 
@@ -57,18 +58,18 @@ def export_bundle(hf_dir: str | Path, out_dir: str | Path, *, name: str | None =
     specs = adapter.graph_specs()
     trace = adapter.sample_inputs(model, "trace")
     checks = [adapter.sample_inputs(model, v) for v in ("prefill", "decode")]
+    store = WeightStore(out_path / WEIGHTS_FILE) if uses_external_weights(model) else None
     graphs, max_diff = {}, {}
     for role in GRAPH_ROLES:
         spec = specs[role]
-        log(f"[export] {role}: writing {spec.file}")
-        paths = export_graph(modules[role], spec, trace[role], out_path, adapter.opset)
+        log(f"[export] {role}: writing {spec.file}" + (f" (weights in {WEIGHTS_FILE})" if store else ""))
+        path = export_graph(modules[role], spec, trace[role], out_path, adapter.opset, store)
         if validate:
-            max_diff[role] = compare_graph(paths[0], modules[role], spec, [c[role] for c in checks])
+            max_diff[role] = compare_graph(path, modules[role], spec, [c[role] for c in checks])
             report = ", ".join(f"{k}={v:.2e} (tol {spec.atol.get(k, 1e-4):g})" for k, v in max_diff[role].items())
             log(f"[export] {role}: max abs diff vs PyTorch: {report}")
-        graphs[role] = {"file": spec.file, "sha256": mf.sha256_file(paths[0]),
-                        "external_data": paths[1].name if len(paths) > 1 else None,
-                        **io_signature(paths[0])}
+        graphs[role] = {"file": spec.file, "sha256": mf.sha256_file(path),
+                        "external_data": WEIGHTS_FILE if store else None, **io_signature(path)}
     shutil.copyfile(ckpt.tokenizer_file, out_path / "tokenizer.json")
     dims = adapter.text_dims(model)
     vision = adapter.vision_info(model)

@@ -1,12 +1,15 @@
-"""Export one torch module to ONNX and check it against PyTorch (per-output max abs diff).
+"""Export torch modules to ONNX, store their weights, check them against PyTorch.
 
 Uses the TorchScript exporter (dynamo=False): it handles the dynamic past/seq/rows axes of the
-decoder graph directly. Graphs whose weights exceed ~1.8 GB are written with one external data
-file next to them (`<file>.data`), the layout onnxruntime-node loads from a folder.
+decoder graph directly. Small models keep weights inside each .onnx file. Models above ~1.8 GB
+(the protobuf limit is 2 GB) put every weight into one shared `weights.data` next to the graphs,
+each distinct tensor stored once: the explain head reads the same Wᵀ tensors as the decoder, so
+they are not duplicated on disk. onnxruntime(-node) resolves the file relative to the graph.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import warnings
 from pathlib import Path
@@ -15,21 +18,59 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
+from onnx import numpy_helper
 from torch import nn
 
 from models.export.errors import AtolError
 from models.families.base import GraphSpec
 
-# Above this many bytes of initializers a graph is saved with external data (protobuf limit 2 GB).
+# Above this many bytes of parameters a model's graphs use the shared external weights file.
 EXTERNAL_DATA_THRESHOLD = 1_800_000_000
+WEIGHTS_FILE = "weights.data"
+# Tensors smaller than this stay inside the graph; offsets are page-aligned so they can be mapped.
+EXTERNAL_MIN_BYTES, ALIGN = 1024, 4096
+
+
+class WeightStore:
+    """Appends initializers to one external data file, writing each distinct tensor once."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.path.unlink(missing_ok=True)
+        self.seen: dict[bytes, tuple[int, int]] = {}  # content hash → (offset, length)
+
+    def externalize(self, model: onnx.ModelProto) -> None:
+        """Move the model's large initializers into the file (in place; raw data is dropped)."""
+        with self.path.open("ab") as f:
+            for tensor in model.graph.initializer:
+                raw = tensor.raw_data if tensor.HasField("raw_data") else numpy_helper.to_array(tensor).tobytes()
+                if len(raw) < EXTERNAL_MIN_BYTES:
+                    continue
+                # Keyed by bytes alone: equal bytes may back tensors of any dtype/shape.
+                key = hashlib.blake2b(raw, digest_size=20).digest()
+                if key not in self.seen:
+                    offset = -(-f.tell() // ALIGN) * ALIGN
+                    f.write(b"\0" * (offset - f.tell()))
+                    f.write(raw)
+                    self.seen[key] = (offset, len(raw))
+                offset, length = self.seen[key]
+                dims, dtype, name = list(tensor.dims), tensor.data_type, tensor.name
+                tensor.Clear()
+                tensor.name, tensor.data_type = name, dtype
+                tensor.dims.extend(dims)
+                tensor.data_location = onnx.TensorProto.EXTERNAL
+                for k, v in (("location", self.path.name), ("offset", str(offset)), ("length", str(length))):
+                    entry = tensor.external_data.add()
+                    entry.key, entry.value = k, v
+
+
+def uses_external_weights(model: nn.Module) -> bool:
+    return sum(p.numel() * p.element_size() for p in model.parameters()) > EXTERNAL_DATA_THRESHOLD
 
 
 def export_graph(module: nn.Module, spec: GraphSpec, sample: tuple[torch.Tensor, ...], out_dir: Path,
-                 opset: int) -> list[Path]:
-    """Write `spec.file` (and `spec.file + '.data'` when large) into out_dir; return the paths."""
-    target = out_dir / spec.file
-    data_name = spec.file + ".data"
-    (out_dir / data_name).unlink(missing_ok=True)
+                 opset: int, store: WeightStore | None = None) -> Path:
+    """Write `spec.file` into out_dir, its weights inline or into `store`; return its path."""
     with tempfile.TemporaryDirectory(prefix="dexar-export-") as tmp:
         # Export into a scratch folder: for >2 GB models torch writes one file per tensor there.
         raw = Path(tmp) / spec.file
@@ -43,13 +84,11 @@ def export_graph(module: nn.Module, spec: GraphSpec, sample: tuple[torch.Tensor,
         ref = module(*sample)
     _pin_static_dims(model, spec, (ref,) if isinstance(ref, torch.Tensor) else tuple(ref))
     model.producer_name, model.producer_version = "dexar-models-export", "1"
-    weight_bytes = sum(t.ByteSize() for t in model.graph.initializer)
-    if weight_bytes > EXTERNAL_DATA_THRESHOLD:
-        onnx.save_model(model, str(target), save_as_external_data=True, all_tensors_to_one_file=True,
-                        location=data_name, size_threshold=1024)
-        return [target, out_dir / data_name]
+    if store is not None:
+        store.externalize(model)
+    target = out_dir / spec.file
     onnx.save_model(model, str(target))
-    return [target]
+    return target
 
 
 def _pin_static_dims(model: onnx.ModelProto, spec: GraphSpec, outputs: tuple[torch.Tensor, ...]) -> None:

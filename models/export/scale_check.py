@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     import onnxruntime as ort
 
-    from models.export.onnx_io import export_graph
+    from models.export.onnx_io import WEIGHTS_FILE, WeightStore, export_graph
     from models.families.llava_llama import LlavaLlamaFamily
 
     adapter = LlavaLlamaFamily()
@@ -51,10 +51,11 @@ def main() -> None:
     dims = adapter.text_dims(model)
     providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if args.provider == "cuda" else ["CPUExecutionProvider"]
     with tempfile.TemporaryDirectory(prefix="dexar-scale-") as tmp:
+        store = WeightStore(Path(tmp) / WEIGHTS_FILE)
         for role in ("decoder", "explain"):
-            files = export_graph(modules[role], specs[role], trace[role], Path(tmp), adapter.opset)
-            size = sum(f.stat().st_size for f in files)
-            print(f"{role}: {', '.join(f.name for f in files)} {size / 1e9:.2f} GB (export {time.time() - t0:.0f} s)")
+            export_graph(modules[role], specs[role], trace[role], Path(tmp), adapter.opset, store)
+            size = (Path(tmp) / WEIGHTS_FILE).stat().st_size
+            print(f"{role}: exported, {WEIGHTS_FILE} now {size / 1e9:.2f} GB (export {time.time() - t0:.0f} s)")
         del model, modules
         dec = ort.InferenceSession(str(Path(tmp) / "decoder.onnx"), providers=providers)
         head = ort.InferenceSession(str(Path(tmp) / "explain.onnx"), providers=providers)

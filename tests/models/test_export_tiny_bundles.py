@@ -23,19 +23,27 @@ def test_committed_tiny_bundle_is_valid_and_current(name, tiny_bundles):
     assert size < 5_000_000, f"tiny bundle {name}: expected < 5 MB; found {size} bytes"
 
 
-def test_large_graph_layout_uses_external_data_files(tiny_checkpoints, tiny_bundles, tmp_path, monkeypatch):
-    """Graphs above the threshold (7B models) get `<file>.data`; the bundle still loads and runs."""
+def test_large_model_layout_shares_one_external_weights_file(tiny_checkpoints, tiny_bundles, tmp_path, monkeypatch):
+    """Models above the threshold (7B) store weights once in weights.data; the bundle still runs."""
     import numpy as np
+    import onnx
 
     from models.export import onnx_io
     from models.export.bundle import export_bundle
 
     monkeypatch.setattr(onnx_io, "EXTERNAL_DATA_THRESHOLD", 0)
     result = export_bundle(tiny_checkpoints["tiny-llama"], tmp_path / "big", log=lambda _m: None)
-    for role, graph in result.manifest["graphs"].items():
-        assert graph["external_data"] == f"{role}.onnx.data"
-        assert graph["external_data"] in result.manifest["files"]
+    assert {g["external_data"] for g in result.manifest["graphs"].values()} == {"weights.data"}
+    assert "weights.data" in result.manifest["files"]
+    # The explain head reads the decoder's Wᵀ tensors: it adds no bytes of its own.
+    inline = {role: sum(t.ByteSize() for t in onnx.load(str(tiny_bundles["tiny-llama"].out_dir / g["file"])).graph.initializer)
+              for role, g in result.manifest["graphs"].items()}
+    stored = result.manifest["files"]["weights.data"]["bytes"]
+    assert inline["explain"] > 0.5 * inline["decoder"]
+    assert stored <= inline["vision"] + inline["embed"] + inline["decoder"]
     big, small = Bundle.load(result.out_dir), Bundle.load(tiny_bundles["tiny-llama"].out_dir)
     ids = small.prompt_ids("What shape is the blue object?")
     pixels = np.zeros((1, 3, 32, 32), np.float32)
     np.testing.assert_array_equal(big.prefill(ids, pixels).logits, small.prefill(ids, pixels).logits)
+    rows = big.explain_answer(ids, pixels, [5, 6, 7]), small.explain_answer(ids, pixels, [5, 6, 7])
+    np.testing.assert_array_equal(rows[0].G, rows[1].G)
