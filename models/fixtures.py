@@ -13,7 +13,7 @@ import argparse
 import hashlib
 import json
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +36,20 @@ DEFAULT_OUT = Path("tests/fixtures/parity")
 CHECKPOINT_SEED = 0  # the seed the exporter's tiny bundles are built with
 PROMPT = "Describe the image."
 ANSWER = "A yellow circle and a purple square."
+
+
+@dataclass(frozen=True)
+class FixtureInputs:
+    """What one fixture folder explains; the defaults are the tiny models' case."""
+
+    prompt: str = PROMPT  # user text put into the template
+    answer: str = ANSWER  # the answer explained with teacher forcing
+    template: str = LLAVA_15_TEMPLATE  # chat template with {prompt} and one <image>
+    # How the checkpoint was made, written to inputs.json["checkpoint"] (weights_sha256 is added).
+    source: dict = field(
+        default_factory=lambda: {"builder": "models.tiny.build_tiny", "seed": CHECKPOINT_SEED}
+    )
+
 GENERATION_STEPS = 5
 # The two settings cases every fixture carries: the official defaults, and every switch flipped.
 CASES: dict[str, DexarSettings] = {
@@ -55,7 +69,9 @@ def fixture_image() -> Image.Image:
     return image
 
 
-def write_fixtures(name: str, checkpoint: Path, out_dir: Path) -> list[Path]:
+def write_fixtures(
+    name: str, checkpoint: Path, out_dir: Path, spec: FixtureInputs = FixtureInputs()
+) -> list[Path]:
     """Write every fixture file of one bundle into out_dir/name; return the paths written."""
     from transformers import AutoProcessor, LlavaForConditionalGeneration
 
@@ -71,12 +87,12 @@ def write_fixtures(name: str, checkpoint: Path, out_dir: Path) -> list[Path]:
     fixture_image().save(image_path, format="PNG")
     with Image.open(image_path) as stored:
         image = stored.convert("RGB")
-    inputs = build_prompt_inputs(processor, image, PROMPT, LLAVA_15_TEMPLATE)
-    answer = answer_token_ids(processor.tokenizer, ANSWER)
+    inputs = build_prompt_inputs(processor, image, spec.prompt, spec.template)
+    answer = answer_token_ids(processor.tokenizer, spec.answer)
 
     results = {case: explain(model, inputs, answer, settings) for case, settings in CASES.items()}
     documents = {
-        "inputs.json": _inputs_document(name, model, processor, inputs, answer, image),
+        "inputs.json": _inputs_document(name, spec, model, processor, inputs, answer, image),
         "logits.json": _logits_document(results["default"]),
         "generation.json": _generation_document(model, processor, inputs),
     }
@@ -90,20 +106,16 @@ def write_fixtures(name: str, checkpoint: Path, out_dir: Path) -> list[Path]:
     return written
 
 
-def _inputs_document(name, model, processor, inputs: PromptInputs, answer, image) -> dict:
+def _inputs_document(name, spec, model, processor, inputs: PromptInputs, answer, image) -> dict:
     tokenizer = processor.tokenizer
     return {
         "format_version": FORMAT_VERSION,
         "bundle": name,
-        "checkpoint": {
-            "builder": "models.tiny.build_tiny",
-            "seed": CHECKPOINT_SEED,
-            "weights_sha256": weights_digest(model),
-        },
+        "checkpoint": {**spec.source, "weights_sha256": weights_digest(model)},
         "image": {"file": "image.png", "width": image.width, "height": image.height},
-        "prompt": PROMPT,
-        "answer": ANSWER,
-        "template": LLAVA_15_TEMPLATE,
+        "prompt": spec.prompt,
+        "answer": spec.answer,
+        "template": spec.template,
         "prompt_text": inputs.text,
         "prompt_ids": list(tokenizer(inputs.text)["input_ids"]),
         "expanded_ids": inputs.input_ids,
@@ -252,16 +264,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Write the DEX-AR parity fixtures.")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="fixture root folder")
     parser.add_argument(
-        "--only", choices=sorted(TINY_SPECS), action="append", help="bundle(s) to write (default all)"
+        "--only", choices=sorted(TINY_SPECS), action="append", help="tiny bundle(s) to write (default all)"
     )
+    # Any other LLaVA checkpoint (e.g. the Shapes-QA demo model) instead of the tiny ones.
+    parser.add_argument("--checkpoint", type=Path, help="HF checkpoint folder to use instead")
+    parser.add_argument("--name", help="fixture folder name for --checkpoint (its bundle's name)")
+    parser.add_argument("--prompt", default=PROMPT)
+    parser.add_argument("--answer", default=ANSWER)
+    parser.add_argument("--template", default=LLAVA_15_TEMPLATE)
     args = parser.parse_args()
     # One thread: the fixtures must not depend on how a matmul is split across cores.
     torch.set_num_threads(1)
+    if args.checkpoint is not None:
+        if not args.name:
+            parser.error("--checkpoint needs --name (the bundle the fixtures are for)")
+        spec = FixtureInputs(
+            args.prompt, args.answer, args.template, {"folder": args.checkpoint.name}
+        )
+        _report(write_fixtures(args.name, args.checkpoint, args.out, spec))
+        return
     for name in args.only or sorted(TINY_SPECS):
         with tempfile.TemporaryDirectory() as scratch:
             checkpoint = build_tiny(name, Path(scratch) / name, seed=CHECKPOINT_SEED)
-            for path in write_fixtures(name, checkpoint, args.out):
-                print(f"{path} ({path.stat().st_size} bytes)")
+            _report(write_fixtures(name, checkpoint, args.out))
+
+
+def _report(paths: list[Path]) -> None:
+    for path in paths:
+        print(f"{path} ({path.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from models.reference import DexarSettings, answer_token_ids, build_prompt_input
 from models.reference.gradients import explain_step
 from models.reference.layer_local import layer_local_gradient_rows
 from models.reference.prompt import format_prompt
-from models.tiny import TINY_SPECS, build_tiny
+from models.tiny import TINY_SPECS
 
 PROMPT, ANSWER = "Describe the image.", "A yellow circle and a purple square."
 
@@ -24,11 +24,11 @@ def relative_error(found: torch.Tensor, expected: torch.Tensor) -> float:
 
 
 @pytest.fixture(scope="module", params=sorted(TINY_SPECS))
-def tiny(request, tmp_path_factory):
+def tiny(request, tiny_checkpoints):
+    """(model, processor, image, inputs, answer ids) of one tiny model (conftest's checkpoints)."""
     from transformers import AutoProcessor, LlavaForConditionalGeneration
 
-    torch.set_num_threads(1)
-    path = build_tiny(request.param, tmp_path_factory.mktemp(request.param))
+    path = tiny_checkpoints[request.param]
     model = LlavaForConditionalGeneration.from_pretrained(
         path, attn_implementation="eager", dtype=torch.float32
     ).eval()

@@ -8,16 +8,16 @@ import pytest
 import torch
 
 from models.fixtures import CHECKPOINT_SEED, DEFAULT_OUT, dumps, tensor_json, write_fixtures
-from models.tiny import TINY_SPECS, build_tiny
+from models.tiny import TINY_SPECS
 
 COMMITTED = Path(__file__).resolve().parents[2] / DEFAULT_OUT
 
 
 @pytest.fixture(scope="module")
-def checkpoints(tmp_path_factory):
-    torch.set_num_threads(1)
-    root = tmp_path_factory.mktemp("checkpoints")
-    return {name: build_tiny(name, root / name, seed=CHECKPOINT_SEED) for name in TINY_SPECS}
+def checkpoints(tiny_checkpoints):
+    """conftest builds the tiny checkpoints with seed 0, the seed the fixtures record."""
+    assert CHECKPOINT_SEED == 0, "conftest's tiny_checkpoints use seed 0; fixtures expect the same"
+    return tiny_checkpoints
 
 
 @pytest.fixture(scope="module")
