@@ -1,0 +1,7 @@
+/** DEX-AR math (DESIGN §3) on typed arrays: pure, shared by the engine, the renderer and reports. */
+export * from './columns';
+export * from './evidence';
+export * from './geometry';
+export * from './maps';
+export * from './scores';
+export * from './settings';
