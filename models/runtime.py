@@ -206,6 +206,9 @@ class Bundle:
     def explain(self, m, values, layer_ids, target_ids, norm_twice_last: bool | None = None):
         if norm_twice_last is None:
             norm_twice_last = self.manifest["explain"]["norm_twice_last"]
+        ids = [int(i) for i in np.asarray(layer_ids).reshape(-1)]
+        if len(set(ids)) != len(ids) or not all(0 <= i < self.num_layers for i in ids):
+            raise BundleError(f"explain layer_ids: expected distinct ids in [0, {self.num_layers}); found {ids}")
         feeds = {
             "m": np.asarray(m, np.float32), "values": np.asarray(values, np.float32),
             "layer_ids": np.asarray(layer_ids, np.int64), "target_ids": np.asarray(target_ids, np.int64),

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from models.families import detect_family
-from models.runtime import Bundle
+from models.runtime import Bundle, BundleError
 from models.tiny import TINY_SPECS
 
 REL_TOL = 1e-5
@@ -92,3 +92,26 @@ def test_explain_output_size_is_linear_in_sequence(tiny_bundles):
         step = bundle.step(emb, explain_rows=[seq - 1])
         assert step.explain_attn.shape == (bundle.num_layers, 1, bundle.num_heads, 1, seq)
         assert step.explain_m.shape == (bundle.num_layers, 1, 1, bundle.hidden_size)
+
+
+@pytest.mark.parametrize("name", sorted(TINY_SPECS))
+def test_explain_from_generation_steps_equals_teacher_forcing(name, tiny_bundles, tiny_inputs):
+    """m rows collected while generating + the final V cache give the teacher-forced G rows."""
+    case = tiny_inputs[name]
+    bundle = Bundle.load(tiny_bundles[name].out_dir)
+    ids, pixels = case.inputs["input_ids"][0].numpy(), case.inputs["pixel_values"].numpy()
+    step = bundle.prefill(ids, pixels, explain_rows=[len(ids) - 1])
+    ms, answer = [step.explain_m[:, 0, 0]], []
+    for t in range(4):
+        answer.append(int(step.logits[0, -1].argmax()))
+        if t < 3:
+            step = bundle.decode(answer[-1], step, explain_rows=[0])
+            ms.append(step.explain_m[:, 0, 0])
+    layers = list(range(bundle.num_layers))
+    G, scores = bundle.explain(np.stack(ms, axis=1), step.present_values[:, 0], layers, answer)
+    forced = bundle.explain_answer(ids, pixels, answer, layers=layers)
+    for t, q in enumerate(forced.query_rows):
+        assert relative_error(G[:, t, :, : q + 1], forced.G[:, t, :, : q + 1]) <= REL_TOL
+    assert relative_error(scores, forced.lens_scores) <= REL_TOL
+    with pytest.raises(BundleError, match="distinct ids"):
+        bundle.explain(np.stack(ms, axis=1)[:2], step.present_values[:, 0], [1, 1], answer)
