@@ -20,13 +20,13 @@ from models.tiny import LLAVA_CHAT_TEMPLATE
 class DemoConfig:
     image_size: int = 72  # input side in px; Shapes-QA renders at this size (3×3 cells of 24 px)
     patch_size: int = 8  # 72 / 8 = 9×9 = 81 image tokens; each grid cell is exactly 3×3 patches
-    vision_hidden: int = 96  # CLIP width
-    vision_layers: int = 4  # CLIP depth; layer -2 (LLaVA's choice) leaves 3 layers of context
+    vision_hidden: int = 64  # CLIP width
+    vision_layers: int = 3  # CLIP depth; features come from layer -2 (LLaVA's choice): 2 layers
     vision_heads: int = 4  # CLIP attention heads
     hidden_size: int = 128  # d, LM residual width
     num_layers: int = 4  # L, LM decoder layers (DEX-AR then uses all of them: L ≤ 10)
     num_heads: int = 4  # H = H_kv, LM attention heads
-    intermediate_size: int = 384  # LM SwiGLU MLP width
+    intermediate_size: int = 256  # LM SwiGLU MLP width (2×d keeps the CPU step cheap)
     max_positions: int = 160  # RoPE table; longest sequence is 81 image + ~30 text tokens
 
 

@@ -1,0 +1,56 @@
+"""demo/bundle: the committed Shapes-QA demo bundle answers fixed questions through onnxruntime.
+
+Expected answers come from the generator's ground truth in models/samples/prompts.json, not from
+the model, so a regressed bundle fails here.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLE = ROOT / "models" / "bundles" / "shapes-llava-tiny"
+SAMPLES = ROOT / "models" / "samples"
+FIXED = 12  # the first 12 samples: two questions of every template
+
+pytestmark = pytest.mark.skipif(not (BUNDLE / "manifest.json").is_file(),
+                                reason="demo bundle not exported yet (python -m models.export)")
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    from models.runtime import Bundle
+
+    return Bundle.load(BUNDLE)
+
+
+def greedy(bundle, prompt: str, image: Image.Image, max_new: int = 24) -> str:
+    ids = bundle.prompt_ids(prompt)
+    step = bundle.prefill(ids, bundle.preprocess(image))
+    eos = bundle.manifest["tokenizer"]["special_tokens"]["eos"]["id"]
+    out: list[int] = []
+    for _ in range(max_new):
+        nxt = int(step.logits[0, -1].argmax())
+        if nxt == eos:
+            break
+        out.append(nxt)
+        step = bundle.decode(nxt, step)
+    return bundle.tokenizer.decode(out, skip_special_tokens=True)
+
+
+def test_demo_bundle_geometry(bundle):
+    m = bundle.manifest
+    assert list(m["vision"]["image_size"]) == [72, 72] and bundle.num_image_tokens == 81, "expected a 9×9 grid of 8 px patches"
+    assert m["prompt"]["template"] == "USER: <image>\n{prompt} ASSISTANT:"
+    size = sum(p.stat().st_size for p in BUNDLE.iterdir())
+    assert size <= 30 * 2**20, f"bundle must stay ≤ 30 MB, found {size / 2**20:.1f} MB"
+
+
+@pytest.mark.parametrize("k", range(FIXED))
+def test_demo_bundle_answers_fixed_questions(bundle, k):
+    item = json.loads((SAMPLES / "prompts.json").read_text())[k]
+    image = Image.open(SAMPLES / item["image"])
+    assert greedy(bundle, item["prompt"], image) == item["expected_answer"], item["prompt"]
