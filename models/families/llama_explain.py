@@ -33,6 +33,7 @@ def rms_norm_backward(x: torch.Tensor, grad_out: torch.Tensor, weight: torch.Ten
 
 
 def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
+    """Llama RMSNorm (transformers LlamaRMSNorm in fp32): weight ⊙ x / sqrt(mean(x²) + eps)."""
     return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
 
 

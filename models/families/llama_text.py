@@ -20,12 +20,6 @@ import torch
 from torch import nn
 
 
-def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
-    """Llama RMSNorm: weight * x / sqrt(mean(x^2) + eps), computed in fp32 like HF."""
-    var = x.pow(2).mean(-1, keepdim=True)
-    return weight * (x * torch.rsqrt(var + eps))
-
-
 def rotate_half(x: torch.Tensor) -> torch.Tensor:
     half = x.shape[-1] // 2
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
@@ -42,7 +36,6 @@ class LlamaStyleDecoder(nn.Module):
         self.num_heads = text_config.num_attention_heads
         self.num_kv_heads = text_config.num_key_value_heads
         self.head_dim = getattr(text_config, "head_dim", None) or text_config.hidden_size // self.num_heads
-        self.eps = float(text_config.rms_norm_eps)
         rotary = language_model.rotary_emb
         # inv_freq already carries any static RoPE scaling (linear, llama3); the adapter refuses
         # dynamic types whose frequencies depend on the sequence length.

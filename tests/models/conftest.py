@@ -18,12 +18,6 @@ PROMPT = "What color is the circle?"
 ANSWER = "The circle is red."
 
 
-def relative_error(found, expected) -> float:
-    """max |found - expected| / max |expected| (scale-free, as in the parity checks)."""
-    found, expected = np.asarray(found, np.float64), np.asarray(expected, np.float64)
-    return float(np.abs(found - expected).max() / np.abs(expected).max())
-
-
 @pytest.fixture(scope="session")
 def tiny_checkpoints(tmp_path_factory) -> dict:
     """name → checkpoint dir for every tiny model."""
