@@ -74,6 +74,10 @@ export const HeatmapSchema = z.object({
 });
 export type Heatmap = z.infer<typeof HeatmapSchema>;
 
+/** A heatmap read back from the store; `id` is what edited layers refer to. */
+export const StoredHeatmapSchema = HeatmapSchema.extend({ id: z.number().int().positive() });
+export type StoredHeatmap = z.infer<typeof StoredHeatmapSchema>;
+
 export const RunTimingsSchema = z.record(z.string(), z.number().nonnegative());
 export type RunTimings = z.infer<typeof RunTimingsSchema>;
 
@@ -102,7 +106,7 @@ export const RunDetailSchema = RunSummarySchema.extend({
   provenance: z.unknown(),
   timings: RunTimingsSchema,
   tokens: z.array(RunTokenSchema),
-  heatmaps: z.array(HeatmapSchema),
+  heatmaps: z.array(StoredHeatmapSchema),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

@@ -87,12 +87,15 @@ export function checkImageHeader(bytes: Buffer, source: string, limits: ImageLim
 export async function prepareImage(bytes: Buffer, name: string, source: string, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<PreparedImage> {
   const header = checkImageHeader(bytes, source, limits);
   let thumbnail: Buffer;
+  // failOn 'warning': libjpeg reports corrupt entropy data only as a warning; an audit image
+  // that decodes to garbage must be refused, not silently imported.
+  const input = { limitInputPixels: limits.maxPixels, failOn: 'warning' } as const;
   try {
-    const meta = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).metadata();
+    const meta = await sharp(bytes, input).metadata();
     if (meta.width !== header.width || meta.height !== header.height) {
       throw new ImageRejectedError(source, `the header says ${header.width}×${header.height} but the decoder found ${meta.width}×${meta.height}`);
     }
-    thumbnail = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
+    thumbnail = await sharp(bytes, input)
       .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 80 })
       .toBuffer();

@@ -3,7 +3,7 @@ import type { RunToken } from '../../../shared/api/runs';
 import { canonicalJson } from '../canonical-json';
 import type { ReadableDB } from '../db-types';
 import { decodeGrid } from '../heatmap-codec';
-import type { Heatmap, HeatmapKind, RunDetail, RunStatus, RunSummary, RunTimings } from '../types';
+import type { HeatmapKind, StoredHeatmap, RunDetail, RunStatus, RunSummary, RunTimings } from '../types';
 
 /** Columns of a gallery card; shared with the gallery query so both build the same summary. */
 export const SUMMARY_SELECT = `
@@ -71,7 +71,7 @@ export function getRunTokens(db: ReadableDB, runId: number): RunToken[] {
   return rows.map((r) => ({ index: r.idx, id: r.token_id, text: r.text, delta: r.delta, prob: r.prob, grounded: r.grounded === 1, top5: JSON.parse(r.top5_json) as RunToken['top5'] }));
 }
 
-export function getRunHeatmaps(db: ReadableDB, runId: number, options: { details?: boolean } = {}): (Heatmap & { id: number })[] {
+export function getRunHeatmaps(db: ReadableDB, runId: number, options: { details?: boolean } = {}): StoredHeatmap[] {
   const rows = db.prepare('SELECT id, kind, token_index, gh, gw, data FROM heatmaps WHERE run_id = ? ORDER BY kind, token_index').all(runId) as {
     id: number;
     kind: HeatmapKind;
@@ -82,7 +82,7 @@ export function getRunHeatmaps(db: ReadableDB, runId: number, options: { details
   }[];
   const detailStmt = db.prepare('SELECT layer, head, data FROM heatmap_details WHERE heatmap_id = ? ORDER BY layer, head');
   return rows.map((r) => {
-    const map: Heatmap & { id: number } = { id: r.id, kind: r.kind, tokenIndex: r.token_index, gh: r.gh, gw: r.gw, values: decodeGrid(r.data) };
+    const map: StoredHeatmap = { id: r.id, kind: r.kind, tokenIndex: r.token_index, gh: r.gh, gw: r.gw, values: decodeGrid(r.data) };
     if (options.details) {
       const details = detailStmt.all(r.id) as { layer: number; head: number | null; data: Buffer }[];
       if (details.length > 0) map.details = details.map((d) => ({ layer: d.layer, head: d.head, values: decodeGrid(d.data) }));

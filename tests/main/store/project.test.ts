@@ -60,7 +60,7 @@ describe('store/project.saveRun', () => {
 
   it('keeps computed heatmaps immutable', () => {
     const id = project.saveRun(syntheticRun({ imageSha, modelSha: MODEL_SHA, promptText: 'p', seed: 7, tokens: 2, grid: 8 }));
-    const mapId = (project.getRun(id)!.heatmaps[0] as { id: number }).id;
+    const mapId = project.getRun(id)!.heatmaps[0]!.id;
     const layer = project.saveEditedLayer({ runId: id, baseHeatmapId: mapId, name: 'analyst fix', gh: 8, gw: 8, values: new Array(64).fill(0.25) });
     project.updateEditedLayerValues(layer, new Array(64).fill(0.75));
     expect(project.listEditedLayers(id)[0]!.values.every((v) => v === 0.75)).toBe(true);
