@@ -67,6 +67,7 @@ function fsyncPath(path: string): void {
 export function exportSelection(db: WritableDB, selection: ExportSelection, destination: string, options: { overwrite?: boolean } = {}): ExportResult {
   const dest = resolve(destination);
   if (existsSync(dest) && !options.overwrite) throw new StoreInputError(`export: ${dest} already exists (choose another name or allow overwrite)`);
+  if (!existsSync(dirname(dest))) throw new StoreInputError(`export: the folder ${dirname(dest)} does not exist`);
   const runIds = resolveRunIds(db, selection);
   const temp = join(dirname(dest), `.${basename(dest)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let attached = false;
