@@ -7,7 +7,6 @@ import { basename, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openProjectDatabase, type OpenOptions } from './connection';
 import type { ReadableDB, WritableDB } from './db-types';
-import { StoreNotFoundError } from './errors';
 import { DEFAULT_IMAGE_LIMITS, prepareImage, readImageFile, sha256Hex, type ImageLimits } from './images/ingest';
 import * as annotationReads from './read/annotations';
 import * as catalogReads from './read/catalog';
@@ -53,6 +52,11 @@ export class Project {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  /** Folds the WAL into the main file (e.g. before copying the file or measuring its size). */
+  checkpoint(): void {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** `PRAGMA integrity_check` lines; ['ok'] when healthy. */
@@ -170,9 +174,7 @@ export class Project {
     return galleryWrites.deleteGallery(this.#db, galleryId);
   }
   getGallery(galleryId: number) {
-    const gallery = galleryReads.getGallery(this.reader, galleryId);
-    if (!gallery) throw new StoreNotFoundError('gallery', galleryId);
-    return gallery;
+    return galleryReads.getGallery(this.reader, galleryId);
   }
   listGalleries() {
     return galleryReads.listGalleries(this.reader);
