@@ -3,7 +3,8 @@
  * either fully in the file or absent (a crash mid-save rolls back). Everything that can fail on
  * bad input (shapes, indices, encodings) is checked before the transaction starts.
  */
-import type { RunToken } from '../../../shared/api/runs';
+import { describeZodError } from '../../../shared/api/envelope';
+import { RunTokenSchema, type RunToken } from '../../../shared/api/runs';
 import { canonicalJson } from '../canonical-json';
 import type { WritableDB } from '../db-types';
 import { nowIso } from '../db-types';
@@ -97,6 +98,8 @@ function encodeHeatmaps(heatmaps: readonly HeatmapInput[], tokenCount: number): 
 
 function checkTokens(tokens: readonly RunToken[]): void {
   tokens.forEach((token, position) => {
+    const parsed = RunTokenSchema.safeParse(token);
+    if (!parsed.success) throw new StoreInputError(`token ${position}: ${describeZodError(parsed.error)}`);
     if (token.index !== position) throw new StoreInputError(`token at position ${position}: expected index ${position}, found ${token.index}`);
     if (!Number.isFinite(token.delta) || token.delta < 0) throw new StoreInputError(`token ${position}: δ must be a finite number ≥ 0, found ${token.delta}`);
   });

@@ -52,6 +52,31 @@ describe('store/project.saveRun', () => {
     expect(project.queryGallery().total).toBe(0);
   });
 
+  it('refuses malformed tokens before writing', () => {
+    const input = syntheticRun({ imageSha, modelSha: MODEL_SHA, promptText: 'p', seed: 13, tokens: 3, grid: 8 });
+    input.tokens[1]!.prob = 1.5;
+    expect(() => project.saveRun(input)).toThrow(/token 1: prob: /);
+    input.tokens[1]!.prob = 0.5;
+    input.tokens[2]!.index = 7;
+    expect(() => project.saveRun(input)).toThrow(/token at position 2: expected index 2, found 7/);
+    expect(project.queryGallery().total).toBe(0);
+  });
+
+  it('deletes a run with its tokens, maps, annotations, layers and pins', () => {
+    const id = project.saveRun(syntheticRun({ imageSha, modelSha: MODEL_SHA, promptText: 'p', seed: 14, tokens: 2, grid: 8 }));
+    project.addAnnotation({ runId: id, tag: 'other', severity: 'low', regions: [{ shape: 'box', x: 0, y: 0, width: 1, height: 1 }] });
+    project.saveEditedLayer({ runId: id, baseHeatmapId: project.getRun(id)!.heatmaps[0]!.id, name: 'x', gh: 8, gw: 8, values: new Array(64).fill(0) });
+    const gallery = project.createGallery('g');
+    project.pinRun(gallery, id);
+    expect(project.deleteRun(id)).toBe(true);
+    expect(project.getRun(id)).toBeUndefined();
+    expect(project.listAnnotations(id)).toEqual([]);
+    expect(project.listEditedLayers(id)).toEqual([]);
+    expect(project.getGallery(gallery)?.pinnedRunIds).toEqual([]);
+    expect(project.integrityCheck()).toEqual(['ok']);
+    expect(project.getImage(imageSha)).toBeDefined();
+  });
+
   it('refuses unknown images and models with typed errors', () => {
     const input = syntheticRun({ imageSha: 'c'.repeat(64), modelSha: MODEL_SHA, promptText: 'p', seed: 6, tokens: 2, grid: 8 });
     expect(() => project.saveRun(input)).toThrow(StoreNotFoundError);
@@ -146,6 +171,14 @@ describe('store/project.galleries', () => {
     expect(project.getGallery(gallery)).toMatchObject({ name: 'failures', filter: { tags: ['wrong-count'] }, pinnedRunIds: [ids[0]] });
     expect(project.queryGallery({ filter: { pinnedIn: gallery } }).items.map((r) => r.id)).toEqual([ids[0]]);
     expect(() => project.createGallery('failures')).toThrow(/already exists/);
+    project.updateGalleryFilter(gallery, { modelShas: [MODEL_SHA_2] });
+    expect(project.getGallery(gallery)?.filter).toEqual({ modelShas: [MODEL_SHA_2] });
+    expect(() => project.updateGalleryFilter(gallery, { tags: ['nope' as never] })).toThrow(/gallery filter: tags/);
+    expect(project.unpinRun(gallery, ids[0]!)).toBe(true);
+    expect(project.getGallery(gallery)?.pinnedRunIds).toEqual([]);
+    project.logReportExport({ format: 'pdf', path: '/reports/board.pdf', runIds: [ids[2]!], galleryId: gallery, redacted: true });
+    expect(project.deleteGallery(gallery)).toBe(true);
+    expect(project.listReportExports()).toMatchObject([{ format: 'pdf', runIds: [ids[2]], galleryId: null, redacted: true }]);
   });
 });
 
