@@ -1,0 +1,114 @@
+/** `dexar explain`: one image + prompt through a bundle → result.json and PNG overlays. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseLayerSpec } from '../../../shared/dexar/settings';
+import { APP_VERSION } from '../../app/info';
+import { Engine } from '../../engine/engine';
+import { parseProviders } from '../../engine/onnx';
+import { writeOverlayPng } from '../../engine/overlay';
+import { resultDocument } from '../../engine/result';
+import { parseFlags, UsageError } from '../args';
+
+export const summary = 'explain a model answer on an image: per-token and sentence DEX-AR maps';
+export const usage = `dexar explain --model M --image F --prompt T --out DIR [options]
+
+  --model M             bundle folder or built-in bundle name
+  --image F             PNG/JPEG/WebP image
+  --prompt T            question or instruction
+  --answer A            explain this answer (teacher forcing) instead of generating one
+  --max-new-tokens N    tokens to generate (default 32)
+  --layers SPEC         explained layers, e.g. "22-31" or "1,3" (default: the bundle's, last 10)
+  --top-k K             head score = mean of the K largest relevances (default 1)
+  --single-final-norm   apply the final norm once on the last layer (official: twice)
+  --keep-column-after-image  keep column i0+N in the text set (official: dropped)
+  --ep LIST             execution providers in order, e.g. cuda,cpu (default: platform GPU, then CPU)
+  --threads N           onnxruntime threads (default: its own)
+  --out DIR             folder for result.json, sentence.png and token-NN.png`;
+
+function positiveInt(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv, {
+    model: { type: 'string' },
+    image: { type: 'string' },
+    prompt: { type: 'string' },
+    answer: { type: 'string' },
+    'max-new-tokens': { type: 'string' },
+    layers: { type: 'string' },
+    'top-k': { type: 'string' },
+    'single-final-norm': { type: 'boolean' },
+    'keep-column-after-image': { type: 'boolean' },
+    ep: { type: 'string' },
+    threads: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (!flags.model || !flags.image || flags.prompt === undefined || !flags.out) throw new UsageError('--model, --image, --prompt and --out are required');
+  if (flags.prompt.trim() === '') throw new UsageError('--prompt must not be empty');
+  if (flags.answer !== undefined && flags.answer.trim() === '') throw new UsageError('--answer must not be empty');
+  let layers: number[] | undefined;
+  let providers;
+  try {
+    layers = flags.layers === undefined ? undefined : parseLayerSpec(flags.layers);
+    providers = flags.ep === undefined ? undefined : parseProviders(flags.ep);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const engine = new Engine();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const outcome = await engine.explain(
+      {
+        model: flags.model,
+        imagePath: resolve(flags.image),
+        prompt: flags.prompt,
+        ...(flags.answer !== undefined ? { answer: flags.answer } : {}),
+        maxNewTokens: positiveInt('--max-new-tokens', flags['max-new-tokens'], 32),
+        settings: {
+          ...(layers ? { layers } : {}),
+          topK: positiveInt('--top-k', flags['top-k'], 1),
+          ...(flags['single-final-norm'] ? { normTwiceLast: false } : {}),
+          ...(flags['keep-column-after-image'] ? { dropColumnAfterImage: false } : {}),
+        },
+        ...(providers ? { providers } : {}),
+        threads: flags.threads === undefined ? 0 : positiveInt('--threads', flags.threads, 0),
+      },
+      (p) => {
+        if (p.phase === 'token') process.stderr.write(`token ${p.event.token.index}: ${JSON.stringify(p.event.token.text)} δ=${p.event.delta.toFixed(4)}\n`);
+      },
+      controller.signal,
+    );
+    for (const n of outcome.notices) process.stderr.write(`notice: execution provider ${n.requested} unavailable, using CPU (${n.reason})\n`);
+    const out = resolve(flags.out);
+    await mkdir(out, { recursive: true });
+    const { explanation: ex, preprocessed, image } = outcome;
+    const doc = resultDocument(
+      ex,
+      outcome.bundle,
+      { image: { path: resolve(flags.image), width: image.width, height: image.height }, prompt: flags.prompt, answer: flags.answer ?? null },
+      outcome.timings,
+      {
+        appVersion: APP_VERSION,
+        providers: outcome.providers,
+        providerNotices: outcome.notices,
+        generation: outcome.generation ? { maxNewTokens: positiveInt('--max-new-tokens', flags['max-new-tokens'], 32), strategy: 'greedy', stopReason: outcome.generation.stopReason } : null,
+        createdAt: new Date().toISOString(),
+      },
+    );
+    await writeFile(join(out, 'result.json'), `${JSON.stringify(doc, null, 1)}\n`);
+    await writeOverlayPng(image, ex.maps.sentenceMap, ex.grid, preprocessed.transform, join(out, 'sentence.png'));
+    const digits = String(ex.tokens.length).length;
+    for (const t of ex.tokens) await writeOverlayPng(image, ex.maps.tokenMaps[t.index] ?? [], ex.grid, preprocessed.transform, join(out, `token-${String(t.index).padStart(digits, '0')}.png`));
+    const answer = ex.tokens.map((t) => t.text).join(' ');
+    process.stdout.write(`${ex.tokens.length} tokens (${answer}); ${ex.tokens.filter((t) => t.grounded).length} grounded; written to ${out}\n`);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await engine.close();
+  }
+}
