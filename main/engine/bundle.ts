@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
+// The .js suffix: ajv has no exports map, so Node's ESM loader needs the file name.
+import Ajv2020 from 'ajv/dist/2020.js';
 import schema from '../../shared/schemas/bundle-manifest.schema.json';
 import { familyOf, type FamilyAdapter } from './families';
 import type { BundleManifest, GraphRole } from './manifest';

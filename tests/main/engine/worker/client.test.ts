@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineWorker } from '../../../../main/engine/worker/client';
+import type { WorkerProgress } from '../../../../main/engine/worker/protocol';
+import { bundlePath, fixturePath, readInputs, readReference, maxAbsDiff } from '../../../shared/dexar/fixture-data';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const script = join(root, 'build', 'test-engine-worker', 'engine-worker.mjs');
+
+// The worker runs built JavaScript, as in the app: bundle the entry the way main/tools/build.mjs does.
+beforeAll(async () => {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { 'engine-worker': 'main/engine/worker/entry.ts' },
+    outdir: join(root, 'build', 'test-engine-worker'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'error',
+  });
+});
+
+const request = (extra: Record<string, unknown> = {}) => ({
+  model: bundlePath('tiny-llama'),
+  imagePath: fixturePath('tiny-llama', 'image.png'),
+  prompt: readInputs('tiny-llama').prompt,
+  providers: ['cpu' as const],
+  threads: 1,
+  ...extra,
+});
+
+describe('main/engine/worker/EngineWorker', () => {
+  const worker = new EngineWorker(script);
+  afterAll(() => worker.terminate());
+
+  it('explains in the worker thread with progress events', async () => {
+    const phases: string[] = [];
+    const { result } = worker.explain(request({ answer: readInputs('tiny-llama').answer }), (p) => phases.push(p.phase));
+    const outcome = await result;
+    expect(maxAbsDiff(outcome.explanation.maps.sentenceMap, readReference('tiny-llama', 'default').sentence_map.data)).toBeLessThan(1e-4);
+    expect(outcome.document.tokens).toHaveLength(7);
+    expect(phases).toEqual(['load', 'preprocess', 'explain', 'done']);
+  });
+
+  it('streams tokens with their maps and cancels within 200 ms', async () => {
+    const tokens: WorkerProgress[] = [];
+    let cancelledAt = 0;
+    const running = worker.explain(request({ maxNewTokens: 200, stopTokens: [] }), (p) => {
+      if (p.phase !== 'token') return;
+      tokens.push(p);
+      if (tokens.length === 3) {
+        cancelledAt = performance.now();
+        void running.cancel();
+      }
+    });
+    await expect(running.result).rejects.toThrow(/cancelled/);
+    expect(performance.now() - cancelledAt).toBeLessThan(200);
+    expect(tokens.length).toBeGreaterThanOrEqual(3);
+    expect(tokens.length).toBeLessThan(200);
+    const first = tokens[0] as Extract<WorkerProgress, { phase: 'token' }>;
+    expect(first.map).toHaveLength(16);
+    expect(first.top).toHaveLength(5);
+  });
+
+  it('terminates a worker that does not stop in time, and the next request gets a fresh one', async () => {
+    const impatient = new EngineWorker(script, 0);
+    try {
+      const running = impatient.explain(request({ maxNewTokens: 200, stopTokens: [] }));
+      const started = performance.now();
+      await running.cancel();
+      await expect(running.result).rejects.toThrow(/cancelled/);
+      expect(performance.now() - started).toBeLessThan(200);
+      const again = await impatient.explain(request({ answer: 'A circle.' })).result;
+      expect(again.explanation.tokens.length).toBeGreaterThan(0);
+    } finally {
+      await impatient.terminate();
+    }
+  });
+
+  it('returns engine errors as typed, prefixed errors', async () => {
+    await expect(worker.explain(request({ prompt: ' ' })).result).rejects.toMatchObject({ kind: 'validation', message: expect.stringMatching(/^explain: explain: expected a non-empty prompt/) });
+  });
+});
