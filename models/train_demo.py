@@ -39,8 +39,9 @@ p.add_argument("--weights", default="1,1,1.3,1,1.6,1", help="relative sampling w
 for f in fields(DemoConfig):
     p.add_argument(f"--{f.name}", type=int, default=f.default)
 # optimisation
-p.add_argument("--batch_size", type=int, default=32, help="questions per step (one image each)")
-p.add_argument("--max_steps", type=int, default=6000, help="optimizer steps (upper bound)")
+p.add_argument("--batch_size", type=int, default=16, help="images per step")
+p.add_argument("--turns", type=int, default=6, help="questions per image, packed as a multi-turn conversation (1: single-turn)")
+p.add_argument("--max_steps", type=int, default=5000, help="optimizer steps (upper bound)")
 p.add_argument("--time_limit_min", type=float, default=42.0, help="training wall-clock cap; the lr schedule runs on whichever of steps or time is further along, so a slow (shared) CPU stops early with a fully annealed lr")
 p.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate")
 p.add_argument("--min_lr", type=float, default=5e-5, help="cosine floor")
@@ -95,7 +96,7 @@ def main() -> None:
     print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M, {n_img} image tokens")
 
     opt = optimizer(model, a)
-    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc)
+    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns)
     t0 = time.time()
     history = []
     step = 0

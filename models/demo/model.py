@@ -27,7 +27,7 @@ class DemoConfig:
     num_layers: int = 4  # L, LM decoder layers (DEX-AR then uses all of them: L ≤ 10)
     num_heads: int = 4  # H = H_kv, LM attention heads
     intermediate_size: int = 256  # LM SwiGLU MLP width (2×d keeps the CPU step cheap)
-    max_positions: int = 160  # RoPE table; longest sequence is 81 image + ~30 text tokens
+    max_positions: int = 256  # context limit; six packed training turns reach ~230 tokens
 
 
 def build_config(cfg: DemoConfig, vocab_size: int, image_token_id: int, pad_token_id: int):
