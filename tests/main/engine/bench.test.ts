@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { benchmark, formatBenchRow } from '../../../main/engine/bench';
+import { readInputs } from '../../shared/dexar/fixture-data';
+import { openTiny } from './open-model';
+
+describe('main/engine/bench/benchmark', () => {
+  it('times plain and explained generation of the asked lengths', async () => {
+    const tiny = await openTiny('tiny-mistral');
+    try {
+      const rows = await benchmark(tiny.model, tiny.image, readInputs('tiny-mistral').prompt, [2, 4], { repeats: 1, reference: null, cwd: process.cwd() });
+      expect(rows.map((r) => r.tokens)).toEqual([2, 4]);
+      for (const r of rows) {
+        expect(r.plainSeconds).toBeGreaterThan(0);
+        expect(r.explainedSeconds).toBeGreaterThan(0);
+        expect(r.referenceSeconds).toBeNull();
+      }
+    } finally {
+      await tiny.release();
+    }
+  });
+
+  it('prints the ratios', () => {
+    const line = formatBenchRow({ tokens: 32, plainSeconds: 1, explainedSeconds: 1.5, referenceSeconds: 30, referenceTokens: 32 });
+    expect(line).toContain('1.50× plain');
+    expect(line).toContain('20.0× faster than the reference');
+  });
+});
