@@ -3,6 +3,7 @@
  * stores): tokens with δ, grounding and top-5, every map of DESIGN §3 on the gh × gw grid, the
  * timings and the provenance needed to reproduce the run.
  */
+import { randomMap } from '../../shared/dexar/baselines';
 import type { DexarSettings } from '../../shared/dexar/settings';
 import type { Explanation } from './explain';
 import type { LoadedBundle } from './bundle';
@@ -62,6 +63,8 @@ export function resultDocument(ex: Explanation, bundle: LoadedBundle, inputs: Re
       unfiltered_tokens: ex.maps.unfilteredTokenMaps.map((m) => toGrid(m, gh, gw)),
       unfiltered_sentence: toGrid(ex.maps.unfilteredSentenceMap, gh, gw),
       attention_tokens: attention === null ? null : attention.map((m) => toGrid(m, gh, gw)),
+      // Sanity baseline, seeded by the answer's first token id so a rerun gives the same map.
+      random: toGrid(randomMap(gh * gw, ex.tokens[0]?.id ?? 0), gh, gw),
     },
     timings,
     provenance: {

@@ -67,3 +67,12 @@ describe('shared/dexar/resolveLayers', () => {
     expect(() => parseLayerSpec('x')).toThrow(/found "x"/);
   });
 });
+
+describe('shared/dexar/randomMap', () => {
+  it('is seeded, in [0, 1) and differs between seeds', async () => {
+    const { randomMap } = await import('../../../shared/dexar/baselines');
+    expect([...randomMap(16, 3)]).toEqual([...randomMap(16, 3)]);
+    expect([...randomMap(16, 3)]).not.toEqual([...randomMap(16, 4)]);
+    expect([...randomMap(1000, 1)].every((v) => v >= 0 && v < 1)).toBe(true);
+  });
+});
