@@ -9,7 +9,8 @@ import { toErrorEnvelope } from '../../shared/api/envelope';
 import { createDispatcher } from '../api/dispatcher';
 import { EventBus } from '../api/events';
 import { createHandlers } from '../api/handlers';
-import { preloadPath, rendererDir } from '../app/build-paths';
+import { preloadPath, rendererDir, samplesDir } from '../app/build-paths';
+import { Workspace } from '../app/workspace';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ENTRY_URL, createWindowOptions, isAllowedNavigation } from './window-options';
 
@@ -22,9 +23,9 @@ function senderIsApp(event: IpcMainInvokeEvent): boolean {
 }
 
 function registerIpc(): void {
-  const dispatch = createDispatcher(
-    createHandlers({ host: 'electron', dataDir: app.getPath('userData'), ...projectFromArgv() }),
-  );
+  const workspace = new Workspace({ dataDir: app.getPath('userData'), events, samplesDir: samplesDir(), ...projectFromArgv() });
+  app.on('will-quit', () => workspace.close());
+  const dispatch = createDispatcher(createHandlers({ host: 'electron', workspace, events }));
   for (const method of METHOD_NAMES) {
     ipcMain.handle(`${IPC_INVOKE_PREFIX}${method}`, (event, payload: unknown) => {
       if (!senderIsApp(event)) {

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { DEFAULT_MAX_INPUT_BYTES, isMethodName, maxInputBytes } from '../../shared/api/contract';
 import type { Envelope, ErrorEnvelope } from '../../shared/api/envelope';
 import { ValidationError, toErrorEnvelope } from '../../shared/api/envelope';
 import type { Dispatch } from '../api/dispatcher';
@@ -19,7 +20,6 @@ import { loadStaticFile } from './static-files';
 
 /** Loopback only: the host is never reachable from another machine. */
 export const LOOPBACK = '127.0.0.1';
-const MAX_BODY_BYTES = 1 << 20;
 
 export interface HeadlessHostOptions {
   dispatch: Dispatch;
@@ -102,14 +102,16 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendJson(res, 415, toErrorEnvelope(new ValidationError('request body must be application/json')));
     }
+    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    // Unknown methods get the small default bound; the dispatcher then refuses them by name.
+    const limit = isMethodName(method) ? maxInputBytes(method) : DEFAULT_MAX_INPUT_BYTES;
     let payload: unknown;
     try {
-      payload = JSON.parse(await readBody(req));
+      payload = JSON.parse(await readBody(req, limit));
     } catch (err) {
       if (err instanceof BodyTooLargeError) return sendJson(res, 413, toErrorEnvelope(new ValidationError(err.message)));
       return sendJson(res, 400, toErrorEnvelope(new ValidationError('request body is not valid JSON')));
     }
-    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
     const envelope = await options.dispatch(method, payload);
     sendJson(res, envelope.ok ? 200 : STATUS_BY_KIND[envelope.kind], envelope);
   }
@@ -165,16 +167,16 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
 class BodyTooLargeError extends Error {}
 
 /** Reads a JSON body; past the limit it keeps draining (so the client sees the answer) but stores nothing. */
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolveBody, rejectBody) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > MAX_BODY_BYTES) rejectBody(new BodyTooLargeError(`request body exceeds ${MAX_BODY_BYTES} bytes`));
+      if (size > limit) rejectBody(new BodyTooLargeError(`request body exceeds ${limit} bytes`));
       else resolveBody(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', rejectBody);

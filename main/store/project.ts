@@ -18,7 +18,7 @@ import * as catalogWrites from './write/catalog';
 import { exportSelection, type ExportResult, type ExportSelection } from './write/export';
 import * as galleryWrites from './write/galleries';
 import * as runWrites from './write/runs';
-import type { AnnotationInput, GalleryFilter, GalleryQuery, ImageRecord, ModelRecord, RunDetail } from './types';
+import type { AnnotationInput, GalleryFilter, GalleryQuery, ImageRecord, ModelRecord, PromptRecord, RunDetail } from './types';
 
 export interface ImportResult {
   image: ImageRecord;
@@ -82,6 +82,20 @@ export class Project {
 
   getImage(sha256: string): ImageRecord | undefined {
     return catalogReads.getImage(this.reader, sha256);
+  }
+  countImages(): number {
+    return catalogReads.countImages(this.reader);
+  }
+  countRuns(): number {
+    return catalogReads.countRuns(this.reader);
+  }
+
+  /** Remembers a prompt for the prompt box (runs add theirs on save); returns its id. */
+  addPrompt(text: string): number {
+    return catalogWrites.upsertPrompt(this.#db, text);
+  }
+  listPrompts(limit?: number): PromptRecord[] {
+    return catalogReads.listPrompts(this.reader, limit);
   }
   listImages(limit?: number, offset?: number): ImageRecord[] {
     return catalogReads.listImages(this.reader, limit, offset);

@@ -1,57 +1,96 @@
 /**
- * An analyst's finding on a run: failure tags, severity, a note, and regions drawn on the image
- * (in image pixel coordinates) linked to a span of answer tokens.
+ * An analyst's finding on a run: one failure tag from the taxonomy, a severity, notes, regions
+ * on the image (original-image pixel coordinates) and the answer tokens it concerns. Several
+ * findings may be attached to one run.
  */
 import { z } from 'zod';
 
+const IsoTime = z.string();
+
 export const FAILURE_TAGS = [
-  'hallucinated object',
-  'wrong attribute',
-  'wrong count',
+  'hallucinated-object',
+  'wrong-attribute',
+  'wrong-count',
   'mislocalized',
-  'spurious correlation',
-  'linguistic bias',
+  'spurious-correlation',
+  'linguistic-bias',
   'other',
 ] as const;
-export const FailureTagSchema = z.enum(FAILURE_TAGS);
-export type FailureTag = z.infer<typeof FailureTagSchema>;
+export type FailureTag = (typeof FAILURE_TAGS)[number];
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const SeveritySchema = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof SeveritySchema>;
+export type Severity = (typeof SEVERITIES)[number];
 
-const coordinate = z.number().finite();
-
-export const RegionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('box'), x: coordinate, y: coordinate, width: z.number().positive(), height: z.number().positive() }),
-  /** Flat [x0, y0, x1, y1, …], at least three vertices. */
-  z.object({ kind: z.literal('polygon'), points: z.array(coordinate).min(6).max(20_000).refine((p) => p.length % 2 === 0, 'points must be x,y pairs') }),
-  /** Brush strokes as flat point lists painted with a round brush of `radius` pixels. */
+/** Regions are in original-image pixel coordinates. */
+export const RegionSchema = z.discriminatedUnion('shape', [
+  z.object({ shape: z.literal('box'), x: z.number(), y: z.number(), width: z.number().positive(), height: z.number().positive() }),
+  z.object({ shape: z.literal('polygon'), points: z.array(z.tuple([z.number(), z.number()])).min(3) }),
   z.object({
-    kind: z.literal('brush'),
-    radius: z.number().positive().max(1000),
-    strokes: z.array(z.array(coordinate).min(2).max(100_000).refine((p) => p.length % 2 === 0, 'points must be x,y pairs')).min(1).max(1000),
+    shape: z.literal('mask'),
+    /** Bounding box of the brush mask in image pixels; bits cover width×height row-major. */
+    x: z.number().int(),
+    y: z.number().int(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    /** One 0/1 entry per pixel of the bounding box. */
+    bits: z.array(z.union([z.literal(0), z.literal(1)])),
   }),
 ]);
-export type RegionShape = z.infer<typeof RegionSchema>;
+export type Region = z.infer<typeof RegionSchema>;
 
 export const TokenSpanSchema = z
-  .object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() })
-  .refine((span) => span.end >= span.start, 'span end must not precede its start');
+  .object({ start: z.number().int().nonnegative(), end: z.number().int().positive() })
+  .refine((s) => s.end > s.start, 'token span end must be after start (end is exclusive)');
 export type TokenSpan = z.infer<typeof TokenSpanSchema>;
 
-export const AnnotatedRegionSchema = z.object({
-  shape: RegionSchema,
-  /** Blurred in every export (reports, PNGs). */
-  sensitive: z.boolean(),
+export const AnnotationInputSchema = z.object({
+  runId: z.number().int().positive(),
+  tag: z.enum(FAILURE_TAGS),
+  severity: z.enum(SEVERITIES),
+  notes: z.string().default(''),
+  tokenSpan: TokenSpanSchema.nullable().default(null),
+  regions: z.array(RegionSchema).default([]),
+  /** Marks content to be redacted from exported reports. */
+  sensitive: z.boolean().default(false),
 });
-export type AnnotatedRegion = z.infer<typeof AnnotatedRegionSchema>;
+export type AnnotationInput = z.input<typeof AnnotationInputSchema>;
 
-export const AnnotationDraftSchema = z.object({
-  tags: z.array(FailureTagSchema).max(FAILURE_TAGS.length),
-  severity: SeveritySchema,
-  note: z.string().max(20_000),
-  regions: z.array(AnnotatedRegionSchema).max(500),
+export const AnnotationSchema = z.object({
+  id: z.number().int().positive(),
+  runId: z.number().int().positive(),
+  tag: z.enum(FAILURE_TAGS),
+  severity: z.enum(SEVERITIES),
+  notes: z.string(),
   tokenSpan: TokenSpanSchema.nullable(),
+  regions: z.array(RegionSchema),
+  sensitive: z.boolean(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
 });
-export type AnnotationDraft = z.infer<typeof AnnotationDraftSchema>;
+export type Annotation = z.infer<typeof AnnotationSchema>;
+
+/** An analyst-painted layer; computed heatmaps are never overwritten (they are immutable rows). */
+export const EditedLayerSchema = z.object({
+  id: z.number().int().positive(),
+  runId: z.number().int().positive(),
+  /** The computed map it started from, if any. */
+  baseHeatmapId: z.number().int().positive().nullable(),
+  name: z.string().min(1),
+  gh: z.number().int().positive(),
+  gw: z.number().int().positive(),
+  values: z.array(z.number()),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type EditedLayer = z.infer<typeof EditedLayerSchema>;
+
+/** How the UI names each tag. */
+export const FAILURE_TAG_LABELS: Readonly<Record<FailureTag, string>> = {
+  'hallucinated-object': 'Hallucinated object',
+  'wrong-attribute': 'Wrong attribute',
+  'wrong-count': 'Wrong count',
+  mislocalized: 'Mislocalized',
+  'spurious-correlation': 'Spurious correlation',
+  'linguistic-bias': 'Linguistic bias',
+  other: 'Other',
+};

@@ -5,6 +5,15 @@
  * named onDidX.
  */
 import { z } from 'zod';
+import {
+  DirectoryListingSchema,
+  ImageSummarySchema,
+  ImportReportSchema,
+  PathSchema,
+  ProjectSummarySchema,
+  RecentProjectSchema,
+  Sha256Schema,
+} from './library';
 
 export const HostKindSchema = z.enum(['electron', 'headless']);
 export type HostKind = z.infer<typeof HostKindSchema>;
@@ -21,28 +30,68 @@ export const AppInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
-export const ProjectSummarySchema = z.object({
-  name: z.string().min(1),
-  path: z.string().min(1),
-  isSample: z.boolean(),
-});
-export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
-
 export const NoticeSchema = z.object({
   level: z.enum(['info', 'warning', 'error']),
   message: z.string().min(1).max(2000),
 });
 export type Notice = z.infer<typeof NoticeSchema>;
 
+const ProgressSchema = z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative(), note: z.string().optional() });
+
+/** Default bound on a request body; methods that carry file bytes declare their own. */
+export const DEFAULT_MAX_INPUT_BYTES = 1 << 20;
+
+interface MethodSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  maxInputBytes?: number;
+}
+
 export const methods = {
   'app.getInfo': { input: Empty, output: AppInfoSchema },
+
   'project.getCurrent': { input: Empty, output: ProjectSummarySchema },
-} as const;
+  'project.open': { input: z.object({ path: PathSchema }).strict(), output: ProjectSummarySchema },
+  'project.create': { input: z.object({ path: PathSchema }).strict(), output: ProjectSummarySchema },
+  'project.listRecent': { input: Empty, output: z.array(RecentProjectSchema) },
+
+  /** The in-app file browser (the headless host has no native dialogs). */
+  'files.list': {
+    input: z.object({ path: PathSchema.optional(), show: z.enum(['images', 'projects', 'all']).default('all') }).strict(),
+    output: DirectoryListingSchema,
+  },
+
+  'images.list': {
+    input: z.object({ offset: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    output: z.object({ total: z.number().int().nonnegative(), items: z.array(ImageSummarySchema) }),
+  },
+  /** Files and folders (folders are walked for images; `recursive` walks sub-folders too). */
+  'images.import': {
+    input: z.object({ paths: z.array(PathSchema).min(1).max(10_000), recursive: z.boolean().default(false) }).strict(),
+    output: ImportReportSchema,
+  },
+  /** Bytes from drag-and-drop, where the page has no path. */
+  'images.upload': {
+    input: z.object({ name: z.string().min(1).max(255), dataBase64: z.string().min(1).max(96 * 1024 * 1024) }).strict(),
+    output: ImportReportSchema,
+    maxInputBytes: 100 * 1024 * 1024,
+  },
+  'images.get': {
+    input: z.object({ sha256: Sha256Schema }).strict(),
+    output: z.object({ image: ImageSummarySchema, dataUrl: z.string().startsWith('data:image/') }),
+  },
+} as const satisfies Record<string, MethodSpec>;
 
 export const events = {
   onDidNotify: NoticeSchema,
   onDidChangeProject: ProjectSummarySchema,
+  onDidImportProgress: ProgressSchema,
 } as const;
+
+export function maxInputBytes(method: MethodName): number {
+  const spec: MethodSpec = methods[method];
+  return spec.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+}
 
 export type MethodName = keyof typeof methods;
 export type EventName = keyof typeof events;

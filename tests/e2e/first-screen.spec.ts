@@ -18,7 +18,9 @@ test('first screen renders the sample project over the headless host', async ({ 
   await expect(page.getByTestId('project-name')).toContainText('Sample project');
   await expect(page.getByTestId('host-kind')).toHaveText(/Headless/);
   await expect(page.getByTestId('status-bar')).toContainText('Connected');
-  await expect(page.getByTestId('library-empty')).toBeVisible();
+  // The sample project is seeded from models/samples on first launch.
+  await expect(page.getByTestId('thumbnail').first()).toBeVisible();
+  await expect(page.getByTestId('library-count')).toContainText('24 in project');
   // The token is dropped from the address bar once the page holds it.
   expect(new URL(page.url()).searchParams.has('token')).toBe(false);
   // Konva mounted its stage: one canvas per layer.

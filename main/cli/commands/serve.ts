@@ -5,7 +5,8 @@ import { EventBus } from '../../api/events';
 import { createHandlers } from '../../api/handlers';
 import { resolveDataDir } from '../../app/paths';
 import { startHeadlessHost, type HeadlessHost } from '../../host/server';
-import { rendererDir } from '../../app/build-paths';
+import { rendererDir, samplesDir } from '../../app/build-paths';
+import { Workspace } from '../../app/workspace';
 import { parseFlags, parsePort } from '../args';
 
 export const summary = 'serve the workstation to a browser on 127.0.0.1 (token-protected)';
@@ -23,12 +24,23 @@ export interface ServeOptions {
 /** Starts the host over the shared services; used by `dexar serve` and `npm start`'s fallback. */
 export async function startServing(options: ServeOptions): Promise<HeadlessHost> {
   const events = new EventBus();
-  const handlers = createHandlers({
-    host: 'headless',
+  const workspace = new Workspace({
     dataDir: resolveDataDir(),
+    events,
+    samplesDir: samplesDir(),
     ...(options.projectPath ? { projectPath: resolve(options.projectPath) } : {}),
   });
-  return startHeadlessHost({ dispatch: createDispatcher(handlers), events, rendererDir: rendererDir(), port: options.port });
+  // Open (or seed) the project before serving so a broken project file fails the launch clearly.
+  await workspace.project();
+  const handlers = createHandlers({ host: 'headless', workspace, events });
+  const host = await startHeadlessHost({ dispatch: createDispatcher(handlers), events, rendererDir: rendererDir(), port: options.port });
+  return {
+    ...host,
+    close: async () => {
+      await host.close();
+      workspace.close();
+    },
+  };
 }
 
 export async function run(argv: string[]): Promise<void> {

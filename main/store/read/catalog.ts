@@ -58,3 +58,17 @@ export function getPrompt(db: ReadableDB, id: number): PromptRecord | undefined 
   const row = db.prepare('SELECT id, text, created_at FROM prompts WHERE id = ?').get(id) as { id: number; text: string; created_at: string } | undefined;
   return row && { id: row.id, text: row.text, createdAt: row.created_at };
 }
+
+export function countImages(db: ReadableDB): number {
+  return (db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n;
+}
+
+export function countRuns(db: ReadableDB): number {
+  return (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
+}
+
+/** Prompts, most recently added first (the prompt box offers them). */
+export function listPrompts(db: ReadableDB, limit = 200): PromptRecord[] {
+  const rows = db.prepare('SELECT id, text, created_at FROM prompts ORDER BY id DESC LIMIT ?').all(limit) as { id: number; text: string; created_at: string }[];
+  return rows.map((row) => ({ id: row.id, text: row.text, createdAt: row.created_at }));
+}

@@ -1,10 +1,11 @@
 /**
  * Drawing regions on the canvas: box (drag), polygon (click vertices; double-click, Enter or a
- * click on the first vertex closes it; Escape cancels) and brush (drag). Finished shapes go to
- * `onshape` in image pixel coordinates; the saved regions are drawn on the annotations layer.
+ * click on the first vertex closes it; Escape cancels) and brush (drag; the stroke becomes a
+ * pixel mask). Finished regions go to `onregion` in image pixel coordinates; the saved regions
+ * are drawn on the annotations layer.
  */
 import Konva from 'konva';
-import type { AnnotatedRegion, RegionShape } from '../../../shared/api/annotations';
+import type { Region } from '../../../shared/api/annotations';
 import type { LayerName } from './layers';
 import { syncNodes } from './sync';
 
@@ -16,7 +17,7 @@ const SENSITIVE = '#ef6b6b';
 const CLOSE_DISTANCE = 8;
 
 export interface AnnotationToolsOptions {
-  onshape: (shape: RegionShape) => void;
+  onregion: (region: Region) => void;
   brushRadius?: () => number;
 }
 
@@ -73,12 +74,13 @@ export class AnnotationTools {
     this.#drawPreview();
   }
 
-  /** Draws the saved regions; `highlight` marks the selected one. */
-  setRegions(regions: readonly AnnotatedRegion[], highlight?: number): void {
-    const items = regions.map((region, index) => ({ id: `region-${index}`, region, selected: index === highlight }));
+  /** Draws the saved regions; `sensitive` ones are outlined in red, `highlight` is thicker. */
+  setRegions(regions: readonly Region[], sensitive: boolean, highlight?: number): void {
+    const items = regions.map((region, index) => ({ id: `region-${index}-${region.shape}`, region, selected: index === highlight }));
     syncNodes(this.#regionsLayer, items, this.#regionNodes, {
-      create: (item) => (item.region.shape.kind === 'box' ? new Konva.Rect({ listening: false }) : new Konva.Line({ listening: false })),
-      update: (node, item) => node.setAttrs(regionAttrs(item.region, item.selected)),
+      create: (item) =>
+        item.region.shape === 'box' ? new Konva.Rect({ listening: false }) : item.region.shape === 'polygon' ? new Konva.Line({ listening: false }) : new Konva.Image({ image: undefined, listening: false }),
+      update: (node, item) => node.setAttrs(regionAttrs(item.region, sensitive, item.selected)),
     });
     this.#regionsLayer.batchDraw();
   }
@@ -129,9 +131,9 @@ export class AnnotationTools {
     this.#dragging = false;
     const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = this.#points;
     if (this.#tool === 'box' && Math.abs(x1 - x0) >= 1 && Math.abs(y1 - y0) >= 1) {
-      this.#options.onshape({ kind: 'box', x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0) });
+      this.#options.onregion({ shape: 'box', x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0) });
     } else if (this.#tool === 'brush' && this.#points.length >= 2) {
-      this.#options.onshape({ kind: 'brush', radius: this.#options.brushRadius?.() ?? 12, strokes: [this.#points] });
+      this.#options.onregion(rasteriseStroke(this.#points, this.#options.brushRadius?.() ?? 12));
     }
     this.cancel();
   }
@@ -145,7 +147,11 @@ export class AnnotationTools {
       const y = this.#points[i + 1] as number;
       if (points.length === 0 || Math.hypot(x - (points.at(-2) as number), y - (points.at(-1) as number)) > 0.5) points.push(x, y);
     }
-    if (points.length >= 6) this.#options.onshape({ kind: 'polygon', points });
+    if (points.length >= 6) {
+      const pairs: [number, number][] = [];
+      for (let i = 0; i + 1 < points.length; i += 2) pairs.push([points[i] as number, points[i + 1] as number]);
+      this.#options.onregion({ shape: 'polygon', points: pairs });
+    }
     this.cancel();
   }
 
@@ -164,19 +170,59 @@ export class AnnotationTools {
   }
 }
 
-function regionAttrs(region: AnnotatedRegion, selected: boolean): Konva.ShapeConfig {
-  const stroke = region.sensitive ? SENSITIVE : ACCENT;
-  const base = { stroke, strokeScaleEnabled: false, strokeWidth: selected ? 3 : 2, dash: region.sensitive ? [8, 4] : [] };
-  const shape = region.shape;
-  if (shape.kind === 'box') return { ...base, x: shape.x, y: shape.y, width: shape.width, height: shape.height, fill: `${stroke}22` };
-  if (shape.kind === 'polygon') return { ...base, points: shape.points, closed: true, fill: `${stroke}22` };
-  return {
-    points: shape.strokes.flat(),
-    stroke,
-    strokeWidth: shape.radius * 2,
-    lineCap: 'round',
-    lineJoin: 'round',
-    opacity: selected ? 0.6 : 0.45,
-    dash: [],
-  };
+/** A round-brush stroke as a pixel mask over its bounding box (what the store keeps). */
+export function rasteriseStroke(points: readonly number[], radius: number): Region {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    minX = Math.min(minX, points[i] as number);
+    maxX = Math.max(maxX, points[i] as number);
+    minY = Math.min(minY, points[i + 1] as number);
+    maxY = Math.max(maxY, points[i + 1] as number);
+  }
+  const x = Math.floor(minX - radius);
+  const y = Math.floor(minY - radius);
+  const width = Math.ceil(maxX + radius) - x;
+  const height = Math.ceil(maxY + radius) - y;
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = radius * 2;
+  ctx.strokeStyle = '#fff';
+  ctx.beginPath();
+  ctx.moveTo((points[0] as number) - x, (points[1] as number) - y);
+  for (let i = 2; i + 1 < points.length; i += 2) ctx.lineTo((points[i] as number) - x, (points[i + 1] as number) - y);
+  if (points.length === 2) ctx.lineTo((points[0] as number) - x + 0.01, (points[1] as number) - y);
+  ctx.stroke();
+  const alpha = ctx.getImageData(0, 0, width, height).data;
+  const bits: (0 | 1)[] = new Array(width * height);
+  for (let i = 0; i < width * height; i++) bits[i] = (alpha[i * 4 + 3] as number) >= 128 ? 1 : 0;
+  return { shape: 'mask', x, y, width, height, bits };
+}
+
+function maskCanvas(region: Extract<Region, { shape: 'mask' }>, colour: string): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = region.width;
+  canvas.height = region.height;
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  const image = ctx.createImageData(region.width, region.height);
+  const [r, g, b] = [1, 3, 5].map((o) => Number.parseInt(colour.slice(o, o + 2), 16)) as [number, number, number];
+  region.bits.forEach((bit, i) => {
+    if (bit) image.data.set([r, g, b, 120], i * 4);
+  });
+  ctx.putImageData(image, 0, 0);
+  return canvas;
+}
+
+function regionAttrs(region: Region, sensitive: boolean, selected: boolean): Konva.ShapeConfig {
+  const stroke = sensitive ? SENSITIVE : ACCENT;
+  const base = { stroke, strokeScaleEnabled: false, strokeWidth: selected ? 3 : 2, dash: sensitive ? [8, 4] : [] };
+  if (region.shape === 'box') return { ...base, x: region.x, y: region.y, width: region.width, height: region.height, fill: `${stroke}22` };
+  if (region.shape === 'polygon') return { ...base, points: region.points.flat(), closed: true, fill: `${stroke}22` };
+  return { image: maskCanvas(region, stroke), x: region.x, y: region.y, width: region.width, height: region.height, opacity: selected ? 1 : 0.8 };
 }

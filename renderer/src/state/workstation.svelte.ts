@@ -3,7 +3,9 @@
  * Components read it through `getAppContext()` and never call the API directly.
  */
 import { getContext } from 'svelte';
-import type { AppInfo, DexarApi, Notice, ProjectSummary } from '../../../shared/api/contract';
+import type { AppInfo, DexarApi, Notice } from '../../../shared/api/contract';
+import type { ProjectSummary } from '../../../shared/api/library';
+import { LibraryState } from './library.svelte';
 
 const CONTEXT_KEY = Symbol('workstation');
 
@@ -11,6 +13,7 @@ export type LoadStatus = 'loading' | 'ready' | 'error';
 
 export class WorkstationState {
   readonly api: DexarApi;
+  readonly library: LibraryState;
   #status = $state<LoadStatus>('loading');
   #error = $state<string | undefined>(undefined);
   #info = $state.raw<AppInfo | undefined>(undefined);
@@ -19,8 +22,16 @@ export class WorkstationState {
 
   constructor(api: DexarApi) {
     this.api = api;
-    api.on('onDidChangeProject', (project) => (this.#project = project));
-    api.on('onDidNotify', (notice) => (this.#notices = [...this.#notices, notice].slice(-5)));
+    this.library = new LibraryState(api);
+    api.on('onDidChangeProject', (project) => {
+      const switched = project.path !== this.#project?.path;
+      this.#project = project;
+      if (switched) {
+        this.library.select(undefined);
+        void this.library.reload();
+      }
+    });
+    api.on('onDidNotify', (notice) => this.notify(notice));
   }
 
   get status() {
@@ -47,11 +58,33 @@ export class WorkstationState {
       ]);
       this.#info = info;
       this.#project = project;
+      await this.library.reload();
       this.#status = 'ready';
     } catch (err) {
       this.#error = err instanceof Error ? err.message : String(err);
       this.#status = 'error';
     }
+  }
+
+  async openProject(path: string): Promise<void> {
+    await this.#guard(() => this.api.invoke('project.open', { path }));
+  }
+
+  async createProject(path: string): Promise<void> {
+    await this.#guard(() => this.api.invoke('project.create', { path }));
+  }
+
+  /** Failures of user actions become a visible notice instead of an unhandled rejection. */
+  async #guard(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (err) {
+      this.notify({ level: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  notify(notice: Notice): void {
+    this.#notices = [...this.#notices, notice].slice(-5);
   }
 
   dismissNotice(notice: Notice): void {

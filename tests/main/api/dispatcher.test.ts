@@ -2,14 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher, type Handlers } from '../../../main/api/dispatcher';
 import { createHandlers } from '../../../main/api/handlers';
 import { DexarError } from '../../../shared/api/envelope';
+import { testServices } from '../helpers/services';
 
-const base = createHandlers({ host: 'headless', dataDir: '/tmp/dexar-test-home' });
+const services = testServices();
+const base = createHandlers({ host: 'headless', workspace: services.workspace, events: services.events });
 
 describe('main/api/createDispatcher', () => {
   it('answers valid calls with ok envelopes', async () => {
     const dispatch = createDispatcher(base);
     const result = await dispatch('project.getCurrent', {});
-    expect(result).toEqual({ ok: true, value: { name: 'Sample project', path: '/tmp/dexar-test-home/Sample project.dexar', isSample: true } });
+    expect(result).toEqual({
+      ok: true,
+      value: { name: 'Sample project', path: `${services.dataDir}/Sample project.dexar`, isSample: true, imageCount: 0, runCount: 0 },
+    });
   });
 
   it('turns unknown methods and bad payloads into validation envelopes without calling handlers', async () => {

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createDispatcher } from '../../../main/api/dispatcher';
-import { EventBus } from '../../../main/api/events';
-import { createHandlers } from '../../../main/api/handlers';
 import { startHeadlessHost, type HeadlessHost } from '../../../main/host/server';
+import { testServices } from '../helpers/services';
 
 interface Reply {
   status: number;
@@ -47,20 +45,23 @@ function wsOutcome(url: string, headers: Record<string, string> = {}): Promise<{
 
 describe('main/host/startHeadlessHost', () => {
   let host: HeadlessHost;
-  const events = new EventBus();
+  const services = testServices();
+  const { events, dispatch } = services;
 
   beforeAll(async () => {
     const rendererDir = mkdtempSync(join(tmpdir(), 'dexar-renderer-'));
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
-    const dispatch = createDispatcher(createHandlers({ host: 'headless', dataDir: '/tmp/dexar-host-test' }));
     host = await startHeadlessHost({ dispatch, events, rendererDir });
   });
-  afterAll(() => host.close());
+  afterAll(async () => {
+    await host.close();
+    services.workspace.close();
+  });
 
   it('listens on loopback only, with a fresh random token per launch', async () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
     expect(host.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const other = await startHeadlessHost({ dispatch: createDispatcher(createHandlers({ host: 'headless', dataDir: '/tmp/x' })), events, rendererDir: '/nonexistent' });
+    const other = await startHeadlessHost({ dispatch, events, rendererDir: '/nonexistent' });
     expect(other.token).not.toBe(host.token);
     await other.close();
   });

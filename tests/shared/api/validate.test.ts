@@ -18,7 +18,7 @@ describe('shared/api/validate', () => {
   });
 
   it('checks outputs so a buggy handler cannot leak malformed data', () => {
-    const good = { name: 'p', path: '/tmp/p.dexar', isSample: false };
+    const good = { name: 'p', path: '/tmp/p.dexar', isSample: false, imageCount: 3, runCount: 0 };
     expect(parseMethodOutput('project.getCurrent', good)).toEqual(good);
     expect(() => parseMethodOutput('project.getCurrent', { ...good, name: '' })).toThrow(/invalid output from project.getCurrent: name/);
   });
