@@ -36,6 +36,8 @@ export interface Explanation {
   readonly grid: readonly [number, number];
   readonly imageStart: number;
   readonly promptIds: readonly number[];
+  /** The explained answer as text (special tokens skipped). */
+  readonly text: string;
   readonly tokens: readonly ExplainedToken[];
   /** (T × K) logit-lens scores s_{l,t}. */
   readonly lensScores: Float32Array;
@@ -159,7 +161,8 @@ async function explainFixed(
     top: topFive(model, logits.subarray(i * vocab, (i + 1) * vocab)),
   }));
   const grid = model.manifest.vision.grid;
-  return { mode, layers, settings, grid: [grid[0], grid[1]], imageStart, promptIds, tokens, lensScores, rows, evidence, maps, logits };
+  const text = model.tokenizer.decode(targets, { skipSpecialTokens: true });
+  return { mode, layers, settings, grid: [grid[0], grid[1]], imageStart, promptIds, text, tokens, lensScores, rows, evidence, maps, logits };
 }
 
 export function explainAnswer(model: VlmModel, prompt: string, image: PreprocessedImage, answerIds: readonly number[], settings: DexarSettings): Promise<Explanation> {
@@ -227,6 +230,7 @@ export async function explainGeneration(
     grid: [grid[0], grid[1]],
     imageStart: generation.imageStart,
     promptIds: generation.promptIds,
+    text: generation.text,
     tokens: generation.tokens.map((t, i) => ({
       index: i,
       id: t.id,

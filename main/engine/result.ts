@@ -45,6 +45,7 @@ export function resultDocument(ex: Explanation, bundle: LoadedBundle, inputs: Re
     format_version: RESULT_FORMAT_VERSION,
     mode: ex.mode,
     inputs,
+    answer_text: ex.text,
     tokens: ex.tokens.map((t) => ({
       index: t.index,
       id: t.id,

@@ -105,8 +105,7 @@ export async function run(argv: string[]): Promise<void> {
     await writeOverlayPng(image, ex.maps.sentenceMap, ex.grid, preprocessed.transform, join(out, 'sentence.png'));
     const digits = String(ex.tokens.length).length;
     for (const t of ex.tokens) await writeOverlayPng(image, ex.maps.tokenMaps[t.index] ?? [], ex.grid, preprocessed.transform, join(out, `token-${String(t.index).padStart(digits, '0')}.png`));
-    const answer = ex.tokens.map((t) => t.text).join(' ');
-    process.stdout.write(`${ex.tokens.length} tokens (${answer}); ${ex.tokens.filter((t) => t.grounded).length} grounded; written to ${out}\n`);
+    process.stdout.write(`${ex.tokens.length} tokens (${JSON.stringify(ex.text)}); ${ex.tokens.filter((t) => t.grounded).length} grounded; written to ${out}\n`);
   } finally {
     process.off('SIGINT', onSigint);
     await engine.close();

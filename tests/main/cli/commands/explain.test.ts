@@ -27,6 +27,7 @@ describe('main/cli/commands/explain/run', () => {
     const doc = JSON.parse(await readFile(join(out, 'result.json'), 'utf8'));
     expect(doc.tokens.map((t: { id: number }) => t.id)).toEqual(inputs.answer_ids);
     expect(doc.tokens[0].top5).toHaveLength(5);
+    expect(doc.answer_text).toBe(inputs.answer);
     expect(doc.grid).toEqual([4, 4]);
     expect(maxAbsDiff(doc.tokens.map((t: { delta: number }) => t.delta), ref.token_weights.data)).toBeLessThan(1e-4);
     expect(maxAbsDiff(concat(doc.maps.tokens.flat()), ref.token_maps.data)).toBeLessThan(1e-4);
