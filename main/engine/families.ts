@@ -5,6 +5,7 @@
  * inputs differ, a small subclass of FamilyAdapter.
  */
 import type { BundleManifest, GraphRole } from './manifest';
+import { DexarError } from '../../shared/api/envelope';
 import { UnsupportedFamilyError } from './bundle-errors';
 
 export interface FamilyTable {
@@ -36,7 +37,10 @@ export class FamilyAdapter {
   expandImageTokens(ids: readonly number[], manifest: BundleManifest): number[] {
     const imageId = manifest.vision.image_token_id;
     const count = ids.filter((id) => id === imageId).length;
-    if (count !== 1) throw new RangeError(`prompt: expected exactly one image placeholder (id ${imageId}) after templating, found ${count}`);
+    if (count !== 1) {
+      // More than one means the user's prompt itself contains the placeholder text.
+      throw new DexarError('validation', `prompt: expected exactly one image placeholder (${manifest.prompt.image_placeholder}) after templating, found ${count}`, 'ValidationError');
+    }
     return ids.flatMap((id) => (id === imageId ? Array<number>(manifest.vision.num_image_tokens).fill(imageId) : [id]));
   }
 }

@@ -3,6 +3,7 @@
  * them"; models/runtime.py is the Python twin): prompt ids, image embeddings spliced into the
  * token embeddings, cached decoder steps that also return the explain rows, and the explain head.
  */
+import { DexarError } from '../../shared/api/envelope';
 import type { LoadedBundle } from './bundle';
 import { KvCache, type CacheShape } from './generation/kv-cache';
 import type { BundleManifest } from './manifest';
@@ -91,7 +92,7 @@ export class VlmModel {
     const d = this.manifest.text.hidden_size;
     const rows = embeds.length / d;
     if (cache.length + rows > this.manifest.text.max_positions) {
-      throw new RangeError(`decoder: expected at most ${this.manifest.text.max_positions} positions (text.max_positions), found ${cache.length + rows}`);
+      throw new DexarError('validation', `decoder: expected at most ${this.manifest.text.max_positions} positions (the model's context, text.max_positions), found ${cache.length + rows}; shorten the prompt or answer`, 'ValidationError');
     }
     const positions = Array.from({ length: rows }, (_, i) => cache.length + i);
     const out = await (await this.sessions.session('decoder')).run({

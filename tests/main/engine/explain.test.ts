@@ -64,3 +64,16 @@ for (const bundle of PARITY_BUNDLES) {
     });
   });
 }
+
+describe('main/engine/model/errors', () => {
+  it('refuses a prompt that contains the image placeholder, and one past the context', async () => {
+    const tiny = await openTiny('tiny-mistral');
+    try {
+      expect(() => tiny.model.promptIds('look at <image> here')).toThrow(/exactly one image placeholder \(<image>\) after templating, found 2/);
+      const long = Array.from({ length: 300 }, () => 'red').join(' ');
+      await expect(explainAnswer(tiny.model, long, tiny.image, [9], explainSettings(tiny.model))).rejects.toMatchObject({ kind: 'validation', message: expect.stringMatching(/at most 256 positions/) });
+    } finally {
+      await tiny.release();
+    }
+  });
+});
