@@ -4,11 +4,11 @@
  */
 import type { Envelope } from '../../shared/api/envelope';
 import { toErrorEnvelope } from '../../shared/api/envelope';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
+import type { MethodName, MethodOutput, MethodParsedInput } from '../../shared/api/contract';
 import { assertMethodName, parseMethodInput, parseMethodOutput } from '../../shared/api/validate';
 
 export type Handlers = {
-  [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
+  [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
 };
 
 export type Dispatch = (method: unknown, payload: unknown) => Promise<Envelope<unknown>>;

@@ -4,17 +4,21 @@ import { DexarError } from '../../shared/api/envelope';
 import { appInfo } from '../app/info';
 import { listDirectory } from '../app/file-browser';
 import { imageSummary, importPaths, importUpload } from '../app/image-import';
+import { listBuiltinModels } from '../app/models';
+import type { RunService } from '../app/runs';
 import type { Workspace } from '../app/workspace';
 import type { Handlers } from './dispatcher';
 import type { EventBus } from './events';
+import type { Project } from '../store';
 
 export interface ServiceContext {
   host: HostKind;
   workspace: Workspace;
+  runs: RunService;
   events: EventBus;
 }
 
-export function createHandlers({ host, workspace, events }: ServiceContext): Handlers {
+export function createHandlers({ host, workspace, runs, events }: ServiceContext): Handlers {
   const project = () => workspace.project();
   return {
     'app.getInfo': () => appInfo(host),
@@ -47,5 +51,47 @@ export function createHandlers({ host, workspace, events }: ServiceContext): Han
       if (!image || !bytes) throw new DexarError('not-found', `image ${sha256.slice(0, 12)}… is not in this project`, 'NotFound');
       return { image: imageSummary(p, image), dataUrl: `data:image/${image.format};base64,${bytes.toString('base64')}` };
     },
+
+    'prompts.list': async () => (await project()).listPrompts().map((p) => p.text),
+    'models.list': () => listBuiltinModels(),
+
+    'runs.start': (input) => runs.start(input),
+    'runs.cancel': async ({ jobId }) => {
+      await runs.cancel(jobId);
+      return {};
+    },
+    'runs.get': ({ runId }) => runs.view(runId),
+    'runs.listForImage': ({ imageSha }) => runs.listForImage(imageSha),
+
+    'annotations.list': async ({ runId }) => (await project()).listAnnotations(runId),
+    'annotations.save': async ({ id, annotation }) => {
+      const p = await project();
+      const saved = id === undefined ? p.addAnnotation(annotation) : (p.updateAnnotation(id, annotation), id);
+      const found = p.listAnnotations(annotation.runId).find((a) => a.id === saved);
+      if (!found) throw new DexarError('internal', `annotation ${saved} vanished after saving`, 'StoreError');
+      return found;
+    },
+    'annotations.delete': async ({ id }) => ({ deleted: (await project()).deleteAnnotation(id) }),
+
+    'gallery.query': async (query) => (await project()).queryGallery(query),
+    'galleries.list': async () => (await project()).listGalleries(),
+    'galleries.save': async ({ id, name, filter }) => {
+      const p = await project();
+      const galleryId = id ?? p.createGallery(name, filter);
+      if (id !== undefined) p.updateGallery(id, filter, name);
+      return gallery(p, galleryId);
+    },
+    'galleries.pin': async ({ galleryId, runId, pinned }) => {
+      const p = await project();
+      if (pinned) p.pinRun(galleryId, runId);
+      else p.unpinRun(galleryId, runId);
+      return gallery(p, galleryId);
+    },
   };
+}
+
+function gallery(project: Project, id: number) {
+  const found = project.getGallery(id);
+  if (!found) throw new DexarError('not-found', `gallery ${id} is not in this project`, 'NotFound');
+  return found;
 }

@@ -10,6 +10,7 @@ import { createDispatcher } from '../api/dispatcher';
 import { EventBus } from '../api/events';
 import { createHandlers } from '../api/handlers';
 import { preloadPath, rendererDir, samplesDir } from '../app/build-paths';
+import { RunService } from '../app/runs';
 import { Workspace } from '../app/workspace';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ENTRY_URL, createWindowOptions, isAllowedNavigation } from './window-options';
@@ -24,8 +25,12 @@ function senderIsApp(event: IpcMainInvokeEvent): boolean {
 
 function registerIpc(): void {
   const workspace = new Workspace({ dataDir: app.getPath('userData'), events, samplesDir: samplesDir(), ...projectFromArgv() });
-  app.on('will-quit', () => workspace.close());
-  const dispatch = createDispatcher(createHandlers({ host: 'electron', workspace, events }));
+  const runs = new RunService(workspace, events);
+  app.on('will-quit', () => {
+    void runs.close();
+    workspace.close();
+  });
+  const dispatch = createDispatcher(createHandlers({ host: 'electron', workspace, runs, events }));
   for (const method of METHOD_NAMES) {
     ipcMain.handle(`${IPC_INVOKE_PREFIX}${method}`, (event, payload: unknown) => {
       if (!senderIsApp(event)) {

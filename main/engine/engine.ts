@@ -21,7 +21,9 @@ import { SessionCache } from './sessions';
 export interface ExplainRequest {
   /** A bundle folder, or the name of a built-in bundle (models/bundles/<name>). */
   readonly model: string;
-  readonly imagePath: string;
+  /** The image as a file, or (`imageBytes`) as encoded bytes, e.g. from a project file. */
+  readonly imagePath?: string;
+  readonly imageBytes?: Uint8Array;
   readonly prompt: string;
   /** Teacher forcing: explain this answer instead of generating one. */
   readonly answer?: string;
@@ -91,7 +93,10 @@ export class Engine {
     clock.lap('load_seconds');
     check();
     onProgress?.({ phase: 'preprocess' });
-    const image = await decodeRgb(request.imagePath);
+    if ((request.imagePath === undefined) === (request.imageBytes === undefined)) {
+      throw new DexarError('validation', 'explain: expected exactly one of an image path or image bytes', 'ValidationError');
+    }
+    const image = await decodeRgb(request.imageBytes ? Buffer.from(request.imageBytes) : (request.imagePath as string));
     const preprocessed = preprocessRgb(image, model.manifest.preprocessing);
     clock.lap('preprocess_seconds');
     check();

@@ -18,7 +18,7 @@ import * as catalogWrites from './write/catalog';
 import { exportSelection, type ExportResult, type ExportSelection } from './write/export';
 import * as galleryWrites from './write/galleries';
 import * as runWrites from './write/runs';
-import type { AnnotationInput, GalleryFilter, GalleryQuery, ImageRecord, ModelRecord, PromptRecord, RunDetail } from './types';
+import type { AnnotationInput, GalleryFilter, GalleryQuery, ImageRecord, ModelRecord, PromptRecord, RunDetail, RunSummary } from './types';
 
 export interface ImportResult {
   image: ImageRecord;
@@ -129,6 +129,9 @@ export class Project {
   getRun(runId: number, options: { details?: boolean } = {}): RunDetail | undefined {
     return runReads.getRun(this.reader, runId, options);
   }
+  listRunsForImage(imageSha: string, limit?: number): RunSummary[] {
+    return runReads.listRunsForImage(this.reader, imageSha, limit);
+  }
   deleteRun(runId: number): boolean {
     return runWrites.deleteRun(this.#db, runId);
   }
@@ -175,8 +178,8 @@ export class Project {
   createGallery(name: string, filter: GalleryFilter = {}): number {
     return galleryWrites.createGallery(this.#db, name, filter);
   }
-  updateGalleryFilter(galleryId: number, filter: GalleryFilter): void {
-    galleryWrites.updateGalleryFilter(this.#db, galleryId, filter);
+  updateGallery(galleryId: number, filter: GalleryFilter, name?: string): void {
+    galleryWrites.updateGallery(this.#db, galleryId, filter, name);
   }
   pinRun(galleryId: number, runId: number): void {
     galleryWrites.pinRun(this.#db, galleryId, runId);

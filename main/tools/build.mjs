@@ -39,7 +39,8 @@ export async function build({ quiet = false } = {}) {
   await mkdir(out, { recursive: true });
   await esbuild.build({
     ...common,
-    entryPoints: { cli: 'main/cli/dexar.ts' },
+    // The engine worker runs beside either host: build/main/engine-worker.mjs.
+    entryPoints: { cli: 'main/cli/dexar.ts', 'engine-worker': 'main/engine/worker/entry.ts' },
     outdir: join(out, 'main'),
     outExtension: { '.js': '.mjs' },
     format: 'esm',

@@ -14,6 +14,9 @@ import {
   RecentProjectSchema,
   Sha256Schema,
 } from './library';
+import { AnnotationInputSchema, AnnotationSchema } from './annotations';
+import { GalleryPageSchema, GalleryQuerySchema, GallerySchema, GalleryFilterSchema } from './galleries';
+import { ModelSummarySchema, RunFinishSchema, RunProgressSchema, RunSummarySchema, RunViewSchema, StartRunSchema } from './runs';
 
 export const HostKindSchema = z.enum(['electron', 'headless']);
 export type HostKind = z.infer<typeof HostKindSchema>;
@@ -80,12 +83,41 @@ export const methods = {
     input: z.object({ sha256: Sha256Schema }).strict(),
     output: z.object({ image: ImageSummarySchema, dataUrl: z.string().startsWith('data:image/') }),
   },
+
+  'prompts.list': { input: Empty, output: z.array(z.string()) },
+  'models.list': { input: Empty, output: z.array(ModelSummarySchema) },
+
+  /** Starts (or finds cached) a run; progress and the outcome arrive as onDidRun* events. */
+  'runs.start': { input: StartRunSchema, output: z.object({ jobId: z.string(), runId: z.number().int().positive().nullable() }) },
+  'runs.cancel': { input: z.object({ jobId: z.string().max(100) }).strict(), output: z.object({}) },
+  'runs.get': { input: z.object({ runId: z.number().int().positive() }).strict(), output: RunViewSchema },
+  'runs.listForImage': { input: z.object({ imageSha: Sha256Schema }).strict(), output: z.array(RunSummarySchema) },
+
+  'annotations.list': { input: z.object({ runId: z.number().int().positive() }).strict(), output: z.array(AnnotationSchema) },
+  'annotations.save': {
+    input: z.object({ id: z.number().int().positive().optional(), annotation: AnnotationInputSchema }).strict(),
+    output: AnnotationSchema,
+  },
+  'annotations.delete': { input: z.object({ id: z.number().int().positive() }).strict(), output: z.object({ deleted: z.boolean() }) },
+
+  'gallery.query': { input: GalleryQuerySchema.strict(), output: GalleryPageSchema },
+  'galleries.list': { input: Empty, output: z.array(GallerySchema) },
+  'galleries.save': {
+    input: z.object({ id: z.number().int().positive().optional(), name: z.string().trim().min(1).max(200), filter: GalleryFilterSchema }).strict(),
+    output: GallerySchema,
+  },
+  'galleries.pin': {
+    input: z.object({ galleryId: z.number().int().positive(), runId: z.number().int().positive(), pinned: z.boolean() }).strict(),
+    output: GallerySchema,
+  },
 } as const satisfies Record<string, MethodSpec>;
 
 export const events = {
   onDidNotify: NoticeSchema,
   onDidChangeProject: ProjectSummarySchema,
   onDidImportProgress: ProgressSchema,
+  onDidRunProgress: RunProgressSchema,
+  onDidRunFinish: RunFinishSchema,
 } as const;
 
 export function maxInputBytes(method: MethodName): number {
@@ -96,6 +128,8 @@ export function maxInputBytes(method: MethodName): number {
 export type MethodName = keyof typeof methods;
 export type EventName = keyof typeof events;
 export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+/** What a handler receives: the input after validation, defaults filled in. */
+export type MethodParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>;
 export type MethodOutput<M extends MethodName> = z.output<(typeof methods)[M]['output']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 

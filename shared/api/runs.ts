@@ -103,3 +103,81 @@ export const RunDetailSchema = RunSummarySchema.extend({
   heatmaps: z.array(StoredHeatmapSchema),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+/** What the renderer may ask of a run: the engine settings, validated at the boundary. */
+export const RunSettingsSchema = z
+  .object({
+    /** Layer spec as the CLI takes it ("20-31", "1,3"); empty/absent = the bundle's default. */
+    layers: z.string().max(200).regex(/^[0-9,\- ]*$/, 'layers: digits, commas and ranges only').optional(),
+    topK: z.number().int().min(1).max(64).default(1),
+    normTwiceLast: z.boolean().optional(),
+    dropColumnAfterImage: z.boolean().optional(),
+    maxNewTokens: z.number().int().min(1).max(512).default(32),
+    sampling: z
+      .object({
+        strategy: z.enum(['greedy', 'sample']),
+        temperature: z.number().positive().max(10),
+        topP: z.number().gt(0).max(1),
+        seed: z.number().int().nonnegative().max(2 ** 31),
+      })
+      .default({ strategy: 'greedy', temperature: 1, topP: 1, seed: 0 }),
+    providers: z.array(z.enum(['cuda', 'dml', 'coreml', 'cpu'])).min(1).max(4).default(['cpu']),
+  })
+  .strict();
+export type RunSettings = z.output<typeof RunSettingsSchema>;
+
+export const StartRunSchema = z
+  .object({
+    imageSha: Sha256Schema,
+    prompt: z.string().trim().min(1, 'the prompt is empty').max(4000),
+    /** Built-in bundle name or bundle folder (see models.list). */
+    model: z.string().min(1).max(4096),
+    settings: RunSettingsSchema.prefault({}),
+    /** Teacher forcing: explain this answer instead of generating. */
+    answer: z.string().min(1).max(4000).optional(),
+    /** With `answer`: explain `alternativeId` at token `position` instead (counterfactual). */
+    counterfactual: z.object({ position: z.number().int().nonnegative(), alternativeId: z.number().int().nonnegative() }).optional(),
+  })
+  .strict();
+export type StartRun = z.input<typeof StartRunSchema>;
+
+export const ModelSummarySchema = z.object({
+  ref: z.string(),
+  name: z.string(),
+  family: z.string(),
+  manifestSha256: Sha256Schema,
+  grid: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  numLayers: z.number().int().positive(),
+  imageSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+/** The geometric part of a model's preprocessing, for mapping grid maps onto the image. */
+export const DisplayGeometrySchema = z.object({
+  pad: z.object({ mode: z.enum(['none', 'square']) }),
+  resize: z.object({ enabled: z.boolean(), mode: z.enum(['shortest_edge', 'exact']), size: z.array(z.number().int().positive()).length(2) }),
+  crop: z.object({ mode: z.enum(['center', 'none']), size: z.array(z.number().int().positive()).length(2) }),
+});
+export type DisplayGeometry = z.infer<typeof DisplayGeometrySchema>;
+
+export const RunViewSchema = RunDetailSchema.extend({ geometry: DisplayGeometrySchema });
+export type RunView = z.infer<typeof RunViewSchema>;
+
+export const RunProgressSchema = z.object({
+  jobId: z.string(),
+  phase: z.enum(['queued', 'load', 'preprocess', 'explain', 'token', 'saving', 'done']),
+  token: RunTokenSchema.optional(),
+  /** E_t of `token` on the grid, row-major (online explanation). */
+  map: z.array(z.number()).optional(),
+  grid: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+});
+export type RunProgress = z.infer<typeof RunProgressSchema>;
+
+export const RunFinishSchema = z.object({
+  jobId: z.string(),
+  status: z.enum(['complete', 'failed', 'cancelled']),
+  runId: z.number().int().positive().nullable(),
+  cached: z.boolean(),
+  error: z.string().optional(),
+});
+export type RunFinish = z.infer<typeof RunFinishSchema>;

@@ -6,6 +6,7 @@ import { createHandlers } from '../../api/handlers';
 import { resolveDataDir } from '../../app/paths';
 import { startHeadlessHost, type HeadlessHost } from '../../host/server';
 import { rendererDir, samplesDir } from '../../app/build-paths';
+import { RunService } from '../../app/runs';
 import { Workspace } from '../../app/workspace';
 import { parseFlags, parsePort } from '../args';
 
@@ -32,12 +33,14 @@ export async function startServing(options: ServeOptions): Promise<HeadlessHost>
   });
   // Open (or seed) the project before serving so a broken project file fails the launch clearly.
   await workspace.project();
-  const handlers = createHandlers({ host: 'headless', workspace, events });
+  const runs = new RunService(workspace, events);
+  const handlers = createHandlers({ host: 'headless', workspace, runs, events });
   const host = await startHeadlessHost({ dispatch: createDispatcher(handlers), events, rendererDir: rendererDir(), port: options.port });
   return {
     ...host,
     close: async () => {
       await host.close();
+      await runs.close();
       workspace.close();
     },
   };

@@ -49,7 +49,7 @@ async function handle(id: number, request: Extract<ToWorker, { type: 'explain' }
     const document = resultDocument(
       outcome.explanation,
       outcome.bundle,
-      { image: { path: request.imagePath, width: outcome.image.width, height: outcome.image.height }, prompt: request.prompt, answer: request.answer ?? null },
+      { image: { path: request.imagePath ?? '(image bytes)', width: outcome.image.width, height: outcome.image.height }, prompt: request.prompt, answer: request.answer ?? null },
       outcome.timings,
       {
         appVersion: APP_VERSION,

@@ -58,6 +58,12 @@ export function getRunSummary(db: ReadableDB, runId: number): RunSummary | undef
   return row && toSummary(row);
 }
 
+/** Runs of one image, newest first (the run view's history for the selected image). */
+export function listRunsForImage(db: ReadableDB, imageSha: string, limit = 200): RunSummary[] {
+  const rows = db.prepare(`${SUMMARY_SELECT} WHERE r.image_sha = ? ORDER BY r.id DESC LIMIT ?`).all(imageSha, limit) as SummaryRow[];
+  return rows.map(toSummary);
+}
+
 export function getRunTokens(db: ReadableDB, runId: number): RunToken[] {
   const rows = db.prepare('SELECT idx, token_id, text, delta, prob, grounded, top5_json FROM tokens WHERE run_id = ? ORDER BY idx').all(runId) as {
     idx: number;

@@ -18,8 +18,14 @@ export function createGallery(db: WritableDB, name: string, filter: GalleryFilte
   return Number(db.prepare('INSERT INTO galleries (name, filter_json, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, filterJson(filter), now, now).lastInsertRowid);
 }
 
-export function updateGalleryFilter(db: WritableDB, galleryId: number, filter: GalleryFilter): void {
-  const changed = db.prepare('UPDATE galleries SET filter_json = ?, updated_at = ? WHERE id = ?').run(filterJson(filter), nowIso(), galleryId).changes;
+/** Replaces a gallery's filter, and its name when one is given. */
+export function updateGallery(db: WritableDB, galleryId: number, filter: GalleryFilter, name?: string): void {
+  const json = filterJson(filter);
+  const changed = (
+    name === undefined
+      ? db.prepare('UPDATE galleries SET filter_json = ?, updated_at = ? WHERE id = ?').run(json, nowIso(), galleryId)
+      : db.prepare('UPDATE galleries SET filter_json = ?, name = ?, updated_at = ? WHERE id = ?').run(json, name, nowIso(), galleryId)
+  ).changes;
   if (changed === 0) throw new StoreNotFoundError('gallery', galleryId);
 }
 

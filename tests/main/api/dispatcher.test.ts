@@ -5,7 +5,7 @@ import { DexarError } from '../../../shared/api/envelope';
 import { testServices } from '../helpers/services';
 
 const services = testServices();
-const base = createHandlers({ host: 'headless', workspace: services.workspace, events: services.events });
+const base = createHandlers({ host: 'headless', workspace: services.workspace, runs: services.runs, events: services.events });
 
 describe('main/api/createDispatcher', () => {
   it('answers valid calls with ok envelopes', async () => {

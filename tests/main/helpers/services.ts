@@ -6,11 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { createDispatcher } from '../../../main/api/dispatcher';
 import { EventBus } from '../../../main/api/events';
 import { createHandlers } from '../../../main/api/handlers';
+import { RunService } from '../../../main/app/runs';
 import { Workspace } from '../../../main/app/workspace';
+import { EngineWorker } from '../../../main/engine/worker/client';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../../../models/samples', import.meta.url));
 
-export function testServices(options: { samples?: boolean; projectPath?: string } = {}) {
+export function testServices(options: { samples?: boolean; projectPath?: string; workerScript?: string } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dexar-home-'));
   const events = new EventBus();
   const workspace = new Workspace({
@@ -19,6 +21,17 @@ export function testServices(options: { samples?: boolean; projectPath?: string 
     ...(options.samples ? { samplesDir: SAMPLES_DIR } : {}),
     ...(options.projectPath ? { projectPath: options.projectPath } : {}),
   });
-  const dispatch = createDispatcher(createHandlers({ host: 'headless', workspace, events }));
-  return { dataDir, events, workspace, dispatch };
+  const runs = new RunService(workspace, events, new EngineWorker(options.workerScript));
+  const dispatch = createDispatcher(createHandlers({ host: 'headless', workspace, runs, events }));
+  return {
+    dataDir,
+    events,
+    workspace,
+    runs,
+    dispatch,
+    close: async () => {
+      await runs.close();
+      workspace.close();
+    },
+  };
 }

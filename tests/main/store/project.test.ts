@@ -171,9 +171,9 @@ describe('store/project.galleries', () => {
     expect(project.getGallery(gallery)).toMatchObject({ name: 'failures', filter: { tags: ['wrong-count'] }, pinnedRunIds: [ids[0]] });
     expect(project.queryGallery({ filter: { pinnedIn: gallery } }).items.map((r) => r.id)).toEqual([ids[0]]);
     expect(() => project.createGallery('failures')).toThrow(/already exists/);
-    project.updateGalleryFilter(gallery, { modelShas: [MODEL_SHA_2] });
-    expect(project.getGallery(gallery)?.filter).toEqual({ modelShas: [MODEL_SHA_2] });
-    expect(() => project.updateGalleryFilter(gallery, { tags: ['nope' as never] })).toThrow(/gallery filter: tags/);
+    project.updateGallery(gallery, { modelShas: [MODEL_SHA_2] }, 'Renamed');
+    expect(project.getGallery(gallery)).toMatchObject({ name: 'Renamed', filter: { modelShas: [MODEL_SHA_2] } });
+    expect(() => project.updateGallery(gallery, { tags: ['nope' as never] })).toThrow(/gallery filter: tags/);
     expect(project.unpinRun(gallery, ids[0]!)).toBe(true);
     expect(project.getGallery(gallery)?.pinnedRunIds).toEqual([]);
     project.logReportExport({ format: 'pdf', path: '/reports/board.pdf', runIds: [ids[2]!], galleryId: gallery, redacted: true });
