@@ -100,22 +100,39 @@ class BpeModel implements TokenModel {
       const whole = this.vocab.get(word);
       if (whole !== undefined) return [whole];
     }
-    const symbols = this.initialSymbols(word);
-    for (;;) {
-      let best = -1;
-      let bestRank = Infinity;
-      let bestId = -1;
-      for (let i = 0; i + 1 < symbols.length; i++) {
-        const merge = this.merges.get(`${symbols[i]} ${symbols[i + 1]}`);
-        if (merge !== undefined && merge.rank < bestRank) {
-          best = i;
-          bestRank = merge.rank;
-          bestId = merge.id;
-        }
-      }
-      if (best < 0) return symbols;
-      symbols.splice(best, 2, bestId);
+    return this.merge(this.initialSymbols(word));
+  }
+
+  /**
+   * Applies merges lowest rank first, leftmost on ties, as the tokenizers crate does: a linked
+   * list of symbols and a min-heap of candidate pairs (stale entries skipped), O(n log n), so a
+   * long prompt that Metaspace keeps as one word stays fast.
+   */
+  private merge(ids: number[]): number[] {
+    const n = ids.length;
+    const next = Int32Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
+    const prev = Int32Array.from({ length: n }, (_, i) => i - 1);
+    const heap = new PairHeap();
+    const push = (left: number) => {
+      const right = next[left] as number;
+      if (left < 0 || right < 0) return;
+      const merge = this.merges.get(`${ids[left]} ${ids[right]}`);
+      if (merge !== undefined) heap.push({ rank: merge.rank, left, leftId: ids[left] as number, rightId: ids[right] as number, id: merge.id });
+    };
+    for (let i = 0; i + 1 < n; i++) push(i);
+    for (let top = heap.pop(); top !== undefined; top = heap.pop()) {
+      const right = next[top.left] as number;
+      // Stale: one side was merged into something else since this pair was queued.
+      if (ids[top.left] !== top.leftId || right < 0 || ids[right] !== top.rightId) continue;
+      ids[top.left] = top.id;
+      ids[right] = -1;
+      const after = next[right] as number;
+      next[top.left] = after;
+      if (after >= 0) prev[after] = top.left;
+      push(prev[top.left] as number);
+      push(top.left);
     }
+    return ids.filter((id) => id >= 0);
   }
 
   private initialSymbols(word: string): number[] {
@@ -143,4 +160,56 @@ class BpeModel implements TokenModel {
     }
     return out;
   }
+}
+
+interface PairEntry {
+  readonly rank: number;
+  /** Original index of the pair's left symbol (its position in the word). */
+  readonly left: number;
+  readonly leftId: number;
+  readonly rightId: number;
+  /** Id of the merged token. */
+  readonly id: number;
+}
+
+/** Binary min-heap on (rank, left). */
+class PairHeap {
+  private readonly items: PairEntry[] = [];
+
+  push(item: PairEntry): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!less(a[i] as PairEntry, a[parent] as PairEntry)) break;
+      [a[i], a[parent]] = [a[parent] as PairEntry, a[i] as PairEntry];
+      i = parent;
+    }
+  }
+
+  pop(): PairEntry | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && less(a[l] as PairEntry, a[m] as PairEntry)) m = l;
+        if (r < a.length && less(a[r] as PairEntry, a[m] as PairEntry)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m] as PairEntry, a[i] as PairEntry];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function less(a: PairEntry, b: PairEntry): boolean {
+  return a.rank < b.rank || (a.rank === b.rank && a.left < b.left);
 }

@@ -21,6 +21,9 @@ TEXTS = [
     "Ünïcödé — emoji 🙂 and tabs\tand\nnewlines",
     "How many stars are there? There are two stars.",
     "",
+    # Long enough that merge order and ties matter across many symbols of one Metaspace word.
+    "USER: <image>\n" + "What color is the circle next to the large purple square at the top left? " * 12 + "ASSISTANT:",
+    "aaaaaaaaaaa thethethe isisis   ",
 ]
 
 
