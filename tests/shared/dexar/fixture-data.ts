@@ -2,11 +2,30 @@
  * Readers for the reference engineer's parity fixtures (tests/fixtures/parity/<bundle>/, written
  * by `python -m models.fixtures`): tensors are {shape, data} with float32 values row-major.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PARITY_BUNDLES = ['tiny-llama', 'tiny-mistral'] as const;
-export type ParityBundle = (typeof PARITY_BUNDLES)[number];
+export type ParityBundle = string;
+
+const parityRoot = fileURLToPath(new URL('../../fixtures/parity/', import.meta.url));
+
+/** Where a fixture's bundle lives: the committed tiny bundles, else a built one in models/bundles (the demo model). */
+export function bundlePath(bundle: ParityBundle): string {
+  const committed = fileURLToPath(new URL(`../../fixtures/bundles/${bundle}`, import.meta.url));
+  return existsSync(committed) ? committed : fileURLToPath(new URL(`../../../models/bundles/${bundle}`, import.meta.url));
+}
+
+/**
+ * Every fixture folder whose bundle is present: tiny-llama and tiny-mistral always, the demo
+ * model as soon as its fixtures and bundle exist, so parity covers it without a test change.
+ */
+export const PARITY_BUNDLES: readonly ParityBundle[] = readdirSync(parityRoot)
+  .filter((name) => existsSync(join(parityRoot, name, 'inputs.json')) && existsSync(join(bundlePath(name), 'manifest.json')))
+  .sort();
+if (!PARITY_BUNDLES.includes('tiny-llama') || !PARITY_BUNDLES.includes('tiny-mistral')) {
+  throw new Error(`parity fixtures: expected tiny-llama and tiny-mistral in ${parityRoot}, found ${PARITY_BUNDLES.join(', ')}`);
+}
 
 export interface Tensor {
   shape: number[];
@@ -75,10 +94,6 @@ export interface GenerationDoc {
 
 export function fixturePath(bundle: ParityBundle, file: string): string {
   return fileURLToPath(new URL(`../../fixtures/parity/${bundle}/${file}`, import.meta.url));
-}
-
-export function bundlePath(bundle: ParityBundle): string {
-  return fileURLToPath(new URL(`../../fixtures/bundles/${bundle}`, import.meta.url));
 }
 
 function read<T>(bundle: ParityBundle, file: string): T {
