@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseLayerSpec } from '../../../shared/dexar/settings';
 import { APP_VERSION } from '../../app/info';
 import { Engine } from '../../engine/engine';
+import type { SamplingOptions } from '../../engine/generation/sampler';
 import { parseProviders } from '../../engine/onnx';
 import { writeOverlayPng } from '../../engine/overlay';
 import { resultDocument } from '../../engine/result';
@@ -17,6 +18,8 @@ export const usage = `dexar explain --model M --image F --prompt T --out DIR [op
   --prompt T            question or instruction
   --answer A            explain this answer (teacher forcing) instead of generating one
   --max-new-tokens N    tokens to generate (default 32)
+  --temperature T       sample instead of greedy decoding (with --top-p P, --seed S)
+  --instead POS:ID      with --answer: explain token id ID at answer position POS (counterfactual)
   --layers SPEC         explained layers, e.g. "22-31" or "1,3" (default: the bundle's, last 10)
   --top-k K             head score = mean of the K largest relevances (default 1)
   --single-final-norm   apply the final norm once on the last layer (official: twice)
@@ -39,6 +42,10 @@ export async function run(argv: string[]): Promise<void> {
     prompt: { type: 'string' },
     answer: { type: 'string' },
     'max-new-tokens': { type: 'string' },
+    temperature: { type: 'string' },
+    'top-p': { type: 'string' },
+    seed: { type: 'string' },
+    instead: { type: 'string' },
     layers: { type: 'string' },
     'top-k': { type: 'string' },
     'single-final-norm': { type: 'boolean' },
@@ -58,6 +65,9 @@ export async function run(argv: string[]): Promise<void> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const sampling = samplingOf(flags.temperature, flags['top-p'], flags.seed);
+  const instead = flags.instead === undefined ? undefined : parseInstead(flags.instead);
+  if (instead && flags.answer === undefined) throw new UsageError('--instead needs --answer (the answer whose position it replaces)');
   const engine = new Engine();
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -69,6 +79,8 @@ export async function run(argv: string[]): Promise<void> {
         imagePath: resolve(flags.image),
         prompt: flags.prompt,
         ...(flags.answer !== undefined ? { answer: flags.answer } : {}),
+        ...(instead ? { counterfactual: instead } : {}),
+        ...(sampling ? { sampling } : {}),
         maxNewTokens: positiveInt('--max-new-tokens', flags['max-new-tokens'], 32),
         settings: {
           ...(layers ? { layers } : {}),
@@ -97,7 +109,7 @@ export async function run(argv: string[]): Promise<void> {
         appVersion: APP_VERSION,
         providers: outcome.providers,
         providerNotices: outcome.notices,
-        generation: outcome.generation ? { maxNewTokens: positiveInt('--max-new-tokens', flags['max-new-tokens'], 32), strategy: 'greedy', stopReason: outcome.generation.stopReason } : null,
+        generation: outcome.generation ? { maxNewTokens: positiveInt('--max-new-tokens', flags['max-new-tokens'], 32), sampling: sampling ?? 'greedy', stopReason: outcome.generation.stopReason } : null,
         createdAt: new Date().toISOString(),
       },
     );
@@ -110,4 +122,22 @@ export async function run(argv: string[]): Promise<void> {
     process.off('SIGINT', onSigint);
     await engine.close();
   }
+}
+
+function samplingOf(temperature: string | undefined, topP: string | undefined, seed: string | undefined): SamplingOptions | undefined {
+  if (temperature === undefined) {
+    if (topP !== undefined || seed !== undefined) throw new UsageError('--top-p and --seed need --temperature (sampling)');
+    return undefined;
+  }
+  const options = { strategy: 'sample' as const, temperature: Number(temperature), topP: Number(topP ?? 1), seed: Number(seed ?? 0) };
+  if (!(options.temperature > 0) || !(options.topP > 0 && options.topP <= 1) || !Number.isInteger(options.seed)) {
+    throw new UsageError(`sampling: expected --temperature > 0, --top-p in (0, 1] and an integer --seed, got ${temperature}, ${topP ?? 1}, ${seed ?? 0}`);
+  }
+  return options;
+}
+
+function parseInstead(raw: string): { position: number; alternativeId: number } {
+  const m = /^(\d+):(\d+)$/.exec(raw.trim());
+  if (!m) throw new UsageError(`--instead expects POS:ID (answer position and token id), got ${JSON.stringify(raw)}`);
+  return { position: Number(m[1]), alternativeId: Number(m[2]) };
 }

@@ -51,6 +51,23 @@ describe('main/cli/commands/explain/run', () => {
     expect(doc.tokens.length).toBeLessThanOrEqual(3);
   });
 
+  it('samples with a seed and explains a counterfactual token', async () => {
+    const inputs = readInputs('tiny-llama');
+    const image = fixturePath('tiny-llama', 'image.png');
+    const base = ['--model', bundlePath('tiny-llama'), '--image', image, '--prompt', inputs.prompt, '--ep', 'cpu'];
+    const [a, b] = [await tempDir(), await tempDir()];
+    for (const out of [a, b]) await run([...base, '--max-new-tokens', '4', '--temperature', '1.5', '--top-p', '0.9', '--seed', '7', '--out', out]);
+    const ids = async (dir: string) => JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')).tokens.map((t: { id: number }) => t.id);
+    expect(await ids(a)).toEqual(await ids(b));
+    const cf = await tempDir();
+    await run([...base, '--answer', inputs.answer, '--instead', '1:330', '--out', cf]);
+    const doc = JSON.parse(await readFile(join(cf, 'result.json'), 'utf8'));
+    expect(doc.mode).toBe('counterfactual');
+    expect(doc.tokens.map((t: { id: number }) => t.id)).toEqual(inputs.answer_ids.map((id, i) => (i === 1 ? 330 : id)));
+    await expect(run([...base, '--instead', '1:330', '--out', cf])).rejects.toThrow(/--instead needs --answer/);
+    await expect(run([...base, '--seed', '1', '--out', cf])).rejects.toThrow(/need --temperature/);
+  });
+
   it('fails with one clear line on bad input', async () => {
     const out = await tempDir();
     const base = ['--model', bundlePath('tiny-llama'), '--prompt', 'Hi', '--out', out, '--ep', 'cpu'];
