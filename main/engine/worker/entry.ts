@@ -41,7 +41,7 @@ async function handle(id: number, request: Extract<ToWorker, { type: 'explain' }
         if (p.phase !== 'token') post({ type: 'progress', id, progress: { phase: p.phase } });
         else {
           const t = p.event.token;
-          post({ type: 'progress', id, progress: { phase: 'token', index: t.index, id: t.id, text: t.text, delta: p.event.delta, top: t.top, map: p.event.map } });
+          post({ type: 'progress', id, progress: { phase: 'token', index: t.index, id: t.id, text: t.text, delta: p.event.delta, prob: t.prob, top: t.top, map: p.event.map } });
         }
       },
       controller.signal,

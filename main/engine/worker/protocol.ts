@@ -21,6 +21,8 @@ export type WorkerProgress =
       readonly id: number;
       readonly text: string;
       readonly delta: number;
+      /** Probability of this token under softmax(logits) (it may lie outside the top 5 when sampled). */
+      readonly prob: number;
       readonly top: readonly { readonly id: number; readonly text: string; readonly prob: number }[];
       /** E_t on the gh × gw grid, row-major. */
       readonly map: Float64Array;

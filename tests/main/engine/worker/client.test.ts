@@ -65,6 +65,7 @@ describe('main/engine/worker/EngineWorker', () => {
     const first = tokens[0] as Extract<WorkerProgress, { phase: 'token' }>;
     expect(first.map).toHaveLength(16);
     expect(first.top).toHaveLength(5);
+    expect(first.prob).toBe(first.top[0]?.prob); // greedy: the chosen token is the most likely
   });
 
   it('terminates a worker that does not stop in time, and the next request gets a fresh one', async () => {
