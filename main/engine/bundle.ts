@@ -87,14 +87,22 @@ export function checkManifest(json: unknown): BundleManifest {
   return json as unknown as BundleManifest;
 }
 
+/**
+ * Digests already computed in this process, by path, size and modification time: every request
+ * reloads the manifest, and re-hashing a 7B bundle (~50 GB) each time would take minutes.
+ */
+const verifiedDigests = new Map<string, string>();
+
 async function checkFile(root: string, file: string, entry: { sha256: string; bytes: number }, hash: boolean): Promise<void> {
   const path = join(root, file);
   const info = await stat(path).catch(() => null);
   if (info === null || !info.isFile()) throw new BundleFileMissingError(file, root);
   if (info.size !== entry.bytes) throw new BundleTamperedError(file, `${entry.bytes} bytes`, `${info.size} bytes`);
   if (!hash) return;
-  const digest = await sha256File(path);
+  const key = `${path}\0${info.size}\0${info.mtimeMs}`;
+  const digest = verifiedDigests.get(key) ?? (await sha256File(path));
   if (digest !== entry.sha256) throw new BundleTamperedError(file, `sha256 ${entry.sha256}`, `sha256 ${digest}`);
+  verifiedDigests.set(key, digest);
 }
 
 export async function sha256File(path: string): Promise<string> {
