@@ -86,7 +86,7 @@ export class RunService {
           settings,
           provenance: document.provenance,
           timings: document.timings,
-          answer: explanation.tokens.map((t) => t.text).join(''),
+          answer: explanation.text,
           tokens: runTokens(explanation),
           heatmaps: runHeatmaps(explanation, document),
         });

@@ -18,13 +18,20 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-export async function startHost(extraArgs: string[] = []): Promise<RunningHost> {
+export interface HostOptions {
+  args?: string[];
+  env?: Record<string, string>;
+  /** Reuse a data folder (and so its sample project) from an earlier host: a relaunch. */
+  dataDir?: string;
+}
+
+export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   const scratch = mkdtempSync(join(tmpdir(), 'dexar-e2e-'));
   const urlFile = join(scratch, 'url.txt');
-  const dataDir = join(scratch, 'home');
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'main/cli/bin.mjs'), 'serve', '--url-file', urlFile, ...extraArgs], {
+  const dataDir = options.dataDir ?? join(scratch, 'home');
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'main/cli/bin.mjs'), 'serve', '--url-file', urlFile, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DEXAR_HOME: dataDir },
+    env: { ...process.env, DEXAR_HOME: dataDir, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 120_000; // the first start may build the renderer
@@ -42,7 +49,8 @@ export async function startHost(extraArgs: string[] = []): Promise<RunningHost> 
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(scratch, { recursive: true, force: true });
+      // The data folder outlives its host when a later host reuses it.
+      rmSync(urlFile, { force: true });
     },
   };
 }

@@ -41,7 +41,7 @@ export class AnnotationTools {
     stage.on('pointerdown.tools', () => this.#down());
     stage.on('pointermove.tools', () => this.#move());
     stage.on('pointerup.tools', () => this.#up());
-    stage.on('dblclick.tools', () => this.#finishPolygon());
+    stage.on('dblclick.tools', () => this.#onDoubleClick());
   }
 
   get tool(): Tool {
@@ -136,6 +136,17 @@ export class AnnotationTools {
       this.#options.onregion(rasteriseStroke(this.#points, this.#options.brushRadius?.() ?? 12));
     }
     this.cancel();
+  }
+
+  /**
+   * Konva reports two quick clicks anywhere as a double-click; only one on the same spot (the
+   * last two vertices together) closes the polygon, so fast clicking never loses vertices.
+   */
+  #onDoubleClick(): void {
+    const n = this.#points.length;
+    if (this.#tool !== 'polygon' || n < 8) return;
+    const gap = Math.hypot((this.#points[n - 2] as number) - (this.#points[n - 4] as number), (this.#points[n - 1] as number) - (this.#points[n - 3] as number));
+    if (gap * this.#stage.scaleX() < CLOSE_DISTANCE) this.#finishPolygon();
   }
 
   #finishPolygon(): void {

@@ -9,14 +9,17 @@ export class Viewport {
   scale = $state(1);
   x = $state(0);
   y = $state(0);
+  /** True until the user zooms or pans: resizing the stage then refits instead of cropping. */
+  autoFit = $state(true);
 
   /** Centres content of the given size in a stage, scaled to fit with a margin. */
-  fit(contentWidth: number, contentHeight: number, stageWidth: number, stageHeight: number, margin = 24): void {
+  fit(contentWidth: number, contentHeight: number, stageWidth: number, stageHeight: number, margin = 40): void {
     if (contentWidth <= 0 || contentHeight <= 0 || stageWidth <= 0 || stageHeight <= 0) return;
     const scale = Math.min((stageWidth - 2 * margin) / contentWidth, (stageHeight - 2 * margin) / contentHeight);
     this.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
     this.x = (stageWidth - contentWidth * this.scale) / 2;
     this.y = (stageHeight - contentHeight * this.scale) / 2;
+    this.autoFit = true;
   }
 
   /** Zooms by `factor` keeping the content point under (px, py) fixed on screen. */
@@ -27,11 +30,13 @@ export class Viewport {
     this.scale = next;
     this.x = px - cx * next;
     this.y = py - cy * next;
+    this.autoFit = false;
   }
 
-  panBy(dx: number, dy: number): void {
-    this.x += dx;
-    this.y += dy;
+  moveTo(x: number, y: number): void {
+    this.x = x;
+    this.y = y;
+    this.autoFit = false;
   }
 
   /** Screen point → content (image pixel) coordinates. */

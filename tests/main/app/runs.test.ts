@@ -73,7 +73,7 @@ describe('app/RunService', () => {
 
   it('explains a given answer and a counterfactual alternative', async () => {
     const first = ok<RunView>(await services.dispatch('runs.get', { runId: 1 }));
-    const answer = first.tokens.map((t) => t.text).join('');
+    const answer = first.answer;
     const alternative = first.tokens[1]?.top5.find((a) => a.id !== first.tokens[1]?.id);
     const forced = await finishOf(ok<{ jobId: string }>(await start({ answer })).jobId);
     expect(forced.status).toBe('complete');
