@@ -1,0 +1,5 @@
+/** Review-board reports (issue 8): annotated PNG and PDF exports from plain ReportCase data. */
+export { renderAnnotatedPng } from './annotated';
+export { renderReportPdf, type RenderReportOptions, type ReportProgress } from './pdf/document';
+export * from './types';
+export { parseReportCase, parseReportMeta } from './validate';

@@ -1,0 +1,126 @@
+/**
+ * One case of the report: the annotated image (embedded at native resolution, scaled to fit),
+ * its colour scale, the prompt, the answer shaded by δ, the grounded tokens' maps, the analyst's
+ * findings and the metrics.
+ */
+import { FAILURE_TAG_LABELS } from '../../../shared/api/annotations';
+import type { RgbImage } from '../../engine/image/resample';
+import { annotationColour } from '../annotations-layer';
+import { renderThumbnailPng } from '../annotated';
+import type { ParsedReportCase } from '../types';
+import { drawAnswer, maxDelta } from './answer';
+import { FONT } from './fonts';
+import { contentWidth, ensureSpace, heading, INK, type Doc } from './layout';
+import { drawLegend } from './legend';
+
+/** The annotated image never takes more than this share of the page height. */
+const IMAGE_MAX_HEIGHT = 330;
+const THUMB = { width: 88, gap: 14, pixels: 256 };
+
+export interface CaseAssets {
+  /** Full-resolution annotated PNG. */
+  annotatedPng: Buffer;
+  /** The redacted image the thumbnails are drawn on. */
+  base: RgbImage;
+  colourBar: Buffer;
+}
+
+export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, assets: CaseAssets): Promise<void> {
+  const left = doc.page.margins.left;
+  const width = contentWidth(doc);
+  const top = doc.page.margins.top;
+  doc.font(FONT.bold).fontSize(14).fillColor(INK.text).text(c.title, left, top, { lineBreak: false });
+  const titleWidth = doc.widthOfString(c.title);
+  doc.font(FONT.regular).fontSize(9).fillColor(INK.muted).text(position, left + titleWidth + 10, top + 4.5, { lineBreak: false });
+  doc.text(`${c.image.name} · ${c.image.width}×${c.image.height} px · ${c.provenance.modelName} (sha256 ${c.provenance.modelSha256.slice(0, 12)}…) · ${c.provenance.provider}`, left, top + 20, { width });
+  doc.moveDown(0.4);
+
+  const scale = Math.min(width / c.image.width, IMAGE_MAX_HEIGHT / c.image.height);
+  const w = c.image.width * scale;
+  const h = c.image.height * scale;
+  const x = left + (width - w) / 2;
+  const y = doc.y;
+  doc.image(assets.annotatedPng, x, y, { width: w, height: h });
+  doc.rect(x, y, w, h).lineWidth(0.5).strokeColor(INK.rule).stroke();
+  doc.y = drawLegend(doc, c, assets.colourBar, left, y + h + 6) + 2;
+  if (c.annotations.some((a) => a.regions.some((r) => r.sensitive))) {
+    doc.font(FONT.regular).fontSize(8).fillColor(INK.accent).text('Regions marked sensitive are blurred (dashed outline).', left, doc.y, { width });
+  }
+
+  heading(doc, 'Prompt');
+  doc.text(c.prompt, left, doc.y, { width });
+
+  heading(doc, 'Answer', `shading = δ (max ${maxDelta(c.tokens).toFixed(3)}), underlined = visually grounded`);
+  drawAnswer(doc, c.tokens);
+
+  await drawTokenMaps(doc, c, assets.base);
+  drawFindings(doc, c);
+  drawMetrics(doc, c);
+}
+
+async function drawTokenMaps(doc: Doc, c: ParsedReportCase, base: RgbImage): Promise<void> {
+  const byIndex = new Map(c.tokens.map((t) => [t.index, t]));
+  const maps = c.tokenMaps.filter((m) => byIndex.get(m.tokenIndex)?.grounded);
+  if (maps.length === 0) return;
+  heading(doc, 'Where the model looked for each grounded token');
+  const left = doc.page.margins.left;
+  const perRow = Math.max(1, Math.floor((contentWidth(doc) + THUMB.gap) / (THUMB.width + THUMB.gap)));
+  const thumbHeight = (THUMB.width * c.image.height) / c.image.width;
+  const rowHeight = Math.min(thumbHeight, THUMB.width * 1.5) + 26;
+  for (let start = 0; start < maps.length; start += perRow) {
+    ensureSpace(doc, rowHeight);
+    const top = doc.y;
+    const row = maps.slice(start, start + perRow);
+    for (const [i, m] of row.entries()) {
+      const token = byIndex.get(m.tokenIndex);
+      const png = await renderThumbnailPng(c, base, m.values, THUMB.pixels);
+      const x = left + i * (THUMB.width + THUMB.gap);
+      const fitted = Math.min(thumbHeight, THUMB.width * 1.5);
+      doc.image(png, x, top, { fit: [THUMB.width, fitted] });
+      doc.font(FONT.regular).fontSize(8).fillColor(INK.text);
+      doc.text(`“${(token?.text ?? '').trim()}”  δ ${(token?.delta ?? 0).toFixed(3)}`, x, top + fitted + 3, { width: THUMB.width, lineBreak: false, ellipsis: true });
+    }
+    doc.x = left;
+    doc.y = top + rowHeight;
+  }
+}
+
+function spanText(c: ParsedReportCase, span: { start: number; end: number } | null): string {
+  if (!span) return '';
+  const text = c.tokens.filter((t) => t.index >= span.start && t.index < span.end).map((t) => t.text).join('').trim();
+  const which = span.end - span.start === 1 ? `token ${span.start}` : `tokens ${span.start}–${span.end - 1}`;
+  return ` · ${which} “${text}”`;
+}
+
+function drawFindings(doc: Doc, c: ParsedReportCase): void {
+  if (c.annotations.length === 0) return;
+  heading(doc, `Findings (${c.annotations.length})`);
+  const left = doc.page.margins.left;
+  const width = contentWidth(doc) - 16;
+  c.annotations.forEach((a, i) => {
+    ensureSpace(doc, 30);
+    const y = doc.y;
+    doc.rect(left, y + 2, 9, 9).fillAndStroke(annotationColour(i), '#555555');
+    const sensitive = a.regions.some((r) => r.sensitive) ? ' · sensitive (redacted)' : '';
+    const regions = a.regions.length > 0 ? ` · ${a.regions.length} region${a.regions.length > 1 ? 's' : ''}` : '';
+    doc.font(FONT.bold).fontSize(9.5).fillColor(INK.text).text(`${FAILURE_TAG_LABELS[a.tag]} [${a.tag}]`, left + 16, y, { width, continued: true });
+    doc.font(FONT.regular).fillColor(INK.muted).text(` · severity ${a.severity}${spanText(c, a.tokenSpan)}${regions}${sensitive}`);
+    if (a.notes.trim().length > 0) doc.font(FONT.regular).fontSize(9.5).fillColor(INK.text).text(a.notes, left + 16, doc.y, { width });
+    doc.moveDown(0.35);
+  });
+}
+
+function drawMetrics(doc: Doc, c: ParsedReportCase): void {
+  const entries = Object.entries(c.metrics ?? {});
+  if (entries.length === 0) return;
+  heading(doc, 'Metrics');
+  const left = doc.page.margins.left;
+  for (const [name, value] of entries) {
+    ensureSpace(doc, 14);
+    const y = doc.y;
+    doc.font(FONT.regular).fontSize(9.5).fillColor(INK.muted).text(name, left, y, { width: 180, lineBreak: false });
+    doc.font(FONT.mono).fillColor(INK.text).text(Number.isInteger(value) ? String(value) : value.toFixed(4), left + 190, y, { lineBreak: false });
+    doc.x = left;
+    doc.y = y + 13;
+  }
+}
