@@ -215,6 +215,8 @@ def score(q: Question, maps: dict[str, MethodMaps], size: tuple[int, int]) -> di
         weights = m.token_weights.double().tolist()
         out[name] = {
             "hits": [pointing_hit(up[t], mask) for t, mask, _ in q.grounded],
+            # A flat map (e.g. every head filtered out, w = 0) points nowhere: counted to explain misses.
+            "flat": [bool(m.token_maps[t].max() == m.token_maps[t].min()) for t, _, _ in q.grounded],
             "soft_iou": soft_iou(sent, q.union) if q.union is not None else None,
             "snr_map": snr_map(sent, q.union) if q.union is not None else None,
             "w_grounded": [weights[t] for t, _, _ in q.grounded],
@@ -229,10 +231,11 @@ def summarise(scores: list[dict]) -> dict[str, dict]:
     """Pool per-question scores ({method: score()} each) into the DESIGN §4 numbers."""
     table = {}
     for name in METHODS:
-        hits, iou, snr, wg, wl = [], [], [], [], []
+        hits, flat, iou, snr, wg, wl = [], [], [], [], [], []
         for per_method in scores:
             s = per_method[name]
             hits += s["hits"]
+            flat += s["flat"]
             wg += s["w_grounded"]
             wl += s["w_linguistic"]
             if s["soft_iou"] is not None:
@@ -241,6 +244,7 @@ def summarise(scores: list[dict]) -> dict[str, dict]:
                     snr.append(s["snr_map"])
         table[name] = {
             "pointing_game": float(np.mean(hits)) if hits else None, "grounded_tokens": len(hits),
+            "flat_token_maps": float(np.mean(flat)) if flat else None,
             "sentence_soft_iou": float(np.mean(iou)) if iou else None, "sentence_questions": len(iou),
             "snr_map_mean": float(np.mean(snr)) if snr else None,
             "snr_map_median": float(np.median(snr)) if snr else None,
@@ -307,7 +311,7 @@ def load(checkpoint: Path):
 
 
 def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
-             max_seconds: float | None = None) -> dict:
+             max_seconds: float | None = None, top_k: int = 1, double_final_norm: bool = True) -> dict:
     """Run the evaluation; returns the JSON document (see models/README.md)."""
     check_seed(checkpoint, seed)
     model, processor = load(checkpoint)
@@ -316,7 +320,8 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
     size = (side, side)
     main_layers = parse_layers(layers_spec, num_layers)
     sweep = layer_ranges(num_layers)
-    settings = DexarSettings(layers=tuple(range(num_layers)))  # all layers once; subsets are cheap
+    # All layers once (subsets are cheap); top_k and the final-norm quirk are the recipe knobs.
+    settings = DexarSettings(layers=tuple(range(num_layers)), top_k=top_k, double_final_norm=double_final_norm)
     records, t0 = [], time.time()
     for sample in stream(seed, side, n):
         if max_seconds is not None and time.time() - t0 > max_seconds:
@@ -346,6 +351,8 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
         "format_version": FORMAT_VERSION,
         "checkpoint": str(checkpoint), "seed": seed, "n_requested": n, "n": len(records),
         "answers": "teacher-forced ground truth",
+        "settings": {"top_k": top_k, "double_final_norm": double_final_norm,
+                     "drop_column_after_image": settings.drop_column_after_image},
         "layers": list(main_layers), "num_layers": num_layers, "grid": [side // model.config.vision_config.patch_size] * 2,
         "mask_size": list(size), "word_level": all(r["word_level"] for r in records),
         "seconds": round(elapsed, 1), "seconds_per_question": round(elapsed / max(1, len(records)), 3),
@@ -375,10 +382,11 @@ def format_report(doc: dict) -> str:
              f"{label(tuple(doc['layers']))} of {doc['num_layers']}, grid {doc['grid'][0]}×{doc['grid'][1]} → "
              f"masks {doc['mask_size'][0]}×{doc['mask_size'][1]}, {doc['seconds_per_question']} s/question, "
              f"teacher-forced argmax = answer on {100 * doc['answer_correct_rate']:.1f}%",
-             "", "| method | pointing game | sentence Soft-IoU | SNR_map mean / median | SNR_tokens |",
-             "|---|---|---|---|---|"]
+             f"DEX-AR settings {doc['settings']}",
+             "", "| method | pointing game | flat maps | sentence Soft-IoU | SNR_map mean / median | SNR_tokens |",
+             "|---|---|---|---|---|---|"]
     for name, m in doc["methods"].items():
-        lines.append(f"| {name} | {_fmt(m['pointing_game'])} (n={m['grounded_tokens']}) | "
+        lines.append(f"| {name} | {_fmt(m['pointing_game'])} (n={m['grounded_tokens']}) | {_fmt(m['flat_token_maps'])} | "
                      f"{_fmt(m['sentence_soft_iou'])} | {_fmt(m['snr_map_mean'])} / {_fmt(m['snr_map_median'])} | "
                      f"{_fmt(m['snr_tokens'])} |")
     for title, table in (("template", doc["pointing_by_template"]), ("word kind", doc["pointing_by_word_kind"])):
@@ -401,11 +409,13 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--layers", default="default", help='main layer set: "default", "all", "a-b" or "i,j"')
     p.add_argument("--out", help="JSON file to write")
     p.add_argument("--max-minutes", type=float, help="stop starting new questions after this long")
+    p.add_argument("--top-k", type=int, default=1, help="k of the head scores (official: 1)")
+    p.add_argument("--single-final-norm", action="store_true", help="turn the double-final-norm quirk off")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (shared machine)")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     doc = evaluate(Path(a.checkpoint), a.n, a.seed, a.layers,
-                   None if a.max_minutes is None else 60 * a.max_minutes)
+                   None if a.max_minutes is None else 60 * a.max_minutes, a.top_k, not a.single_final_norm)
     print(format_report(doc))
     if a.out:
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)

@@ -131,7 +131,7 @@ def test_explain_eval_end_to_end_json_shape(checkpoint, tmp_path, capsys):
     for key in ("methods", "methods_answer_correct"):
         assert set(doc[key]) == set(METHODS)
     assert set(doc["methods"]["dexar"]) == {
-        "pointing_game", "grounded_tokens", "sentence_soft_iou", "sentence_questions", "snr_map_mean",
+        "pointing_game", "grounded_tokens", "flat_token_maps", "sentence_soft_iou", "sentence_questions", "snr_map_mean",
         "snr_map_median", "snr_tokens"}
     assert doc["methods"]["dexar"]["grounded_tokens"] > 0
     assert set(doc["layer_sweep"]) == {"0", "0-1", "0-2", "1", "1-2", "2"}
