@@ -39,8 +39,8 @@ export function withOverlay(c: ParsedReportCase, base: RgbImage, values: readonl
   return { width: base.width, height: base.height, data };
 }
 
-/** Redacted image + displayed overlay + annotation shapes, as a sharp pipeline ready to encode. */
-export async function annotatedPipeline(c: ParsedReportCase, base?: RgbImage): Promise<Sharp> {
+/** Redacted image + displayed overlay + annotation shapes, as RGB pixels at native resolution. */
+export async function annotatedImage(c: ParsedReportCase, base?: RgbImage): Promise<RgbImage> {
   const overlaid = withOverlay(c, base ?? (await redactedImage(c)), c.overlay.values);
   const { width, height } = overlaid;
   const layers: OverlayOptions[] = [];
@@ -48,14 +48,26 @@ export async function annotatedPipeline(c: ParsedReportCase, base?: RgbImage): P
   if (masks) layers.push({ input: Buffer.from(masks.buffer, masks.byteOffset, masks.byteLength), raw: { width, height, channels: 4 } });
   const vectors = vectorLayerSvg(c);
   if (vectors) layers.push({ input: vectors });
-  const image = sharp(Buffer.from(overlaid.data.buffer, overlaid.data.byteOffset, overlaid.data.byteLength), { raw: { width, height, channels: 3 } });
-  return layers.length > 0 ? image.composite(layers) : image;
+  if (layers.length === 0) return overlaid;
+  // Composite yields RGBA; drop the (fully opaque) alpha so exports carry no soft mask.
+  const rgba = await rawImage(overlaid).composite(layers).raw().toBuffer();
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    data[i * 3] = rgba[i * 4] as number;
+    data[i * 3 + 1] = rgba[i * 4 + 1] as number;
+    data[i * 3 + 2] = rgba[i * 4 + 2] as number;
+  }
+  return { width, height, data };
+}
+
+export function rawImage(image: RgbImage): Sharp {
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw: { width: image.width, height: image.height, channels: 3 } });
 }
 
 /** One annotated image as PNG at the image's full native resolution. */
 export async function renderAnnotatedPng(input: ReportCase): Promise<Buffer> {
   const c = parseReportCase(input);
-  return (await annotatedPipeline(c)).png({ compressionLevel: 9 }).toBuffer();
+  return rawImage(await annotatedImage(c)).png({ compressionLevel: 9 }).toBuffer();
 }
 
 /**
@@ -67,10 +79,10 @@ export async function renderThumbnailPng(c: ParsedReportCase, base: RgbImage, va
   const scale = Math.min(1, longSide / Math.max(base.width, base.height));
   const width = Math.max(1, Math.round(base.width * scale));
   const height = Math.max(1, Math.round(base.height * scale));
-  const small = await sharp(Buffer.from(base.data.buffer, base.data.byteOffset, base.data.byteLength), { raw: { width: base.width, height: base.height, channels: 3 } })
+  const small = await rawImage(base)
     .resize(width, height, { kernel: 'lanczos3', fit: 'fill' })
     .raw()
     .toBuffer();
   const overlaid = withOverlay(c, { width, height, data: new Uint8Array(small.buffer, small.byteOffset, small.byteLength) }, values);
-  return sharp(Buffer.from(overlaid.data.buffer, overlaid.data.byteOffset, overlaid.data.byteLength), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return rawImage(overlaid).png().toBuffer();
 }

@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { DexarError } from '../../../shared/api/envelope';
-import { annotatedPipeline, redactedImage } from '../annotated';
+import { annotatedImage, rawImage, redactedImage } from '../annotated';
 import type { ReportCase, ReportMeta } from '../types';
 import { parseReportCase, parseReportMeta } from '../validate';
 import { drawCase } from './case-page';
@@ -60,7 +60,7 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
   for (const [i, c] of cases.entries()) {
     throwIfCancelled(options.signal, i, cases.length);
     const base = await redactedImage(c);
-    const annotatedPng = await (await annotatedPipeline(c, base)).png({ compressionLevel: 6 }).toBuffer();
+    const annotatedPng = await rawImage(await annotatedImage(c, base)).png({ compressionLevel: 6 }).toBuffer();
     const colourBar = await colormapBarPng(c.style.colormap);
     throwIfCancelled(options.signal, i, cases.length);
     doc.addPage();

@@ -1,0 +1,117 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DexarError } from '../../../shared/api/envelope';
+import { renderReportPdf } from '../../../main/reports';
+import type { ReportCase } from '../../../main/reports/types';
+import { HEIGHT, makeCase, meta, MODEL_SHA, rawRgb, SECRET, WIDTH } from './fixtures';
+import { PdfScratch } from './pdf-tools';
+
+let scratch: PdfScratch;
+let cases: ReportCase[];
+let pdf: Buffer;
+
+beforeAll(async () => {
+  scratch = new PdfScratch();
+  cases = [await makeCase(), await makeCase({ title: 'Run 13', prompt: 'Where is the red circle?' }), await makeCase({ title: 'Run 14', sensitive: false })];
+  pdf = await renderReportPdf(meta(), cases);
+});
+afterAll(() => scratch.dispose());
+
+/** Standard deviation of the red channel over a rectangle of a raw RGB image. */
+function redStd(img: { data: Buffer; width: number }, x0: number, y0: number, x1: number, y1: number): number {
+  const values: number[] = [];
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) values.push(img.data[(y * img.width + x) * 3] as number);
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+}
+
+describe('reports/renderReportPdf', () => {
+  it('holds the prompt, answer, tags, notes and model hash as real text', () => {
+    const text = scratch.text(scratch.write('report.pdf', pdf)).replace(/\s+/g, ' ');
+    expect(text).toContain('What color is the circle?');
+    expect(text).toContain('Where is the red circle?');
+    expect(text).toContain('The circle is orange.');
+    expect(text).toContain('wrong-attribute');
+    expect(text).toContain('Wrong attribute');
+    expect(text).toContain('The circle is red; the model says orange although it looks at the circle.');
+    expect(text).toContain(MODEL_SHA);
+    expect(text).toContain('Shapes audit');
+    expect(text).toContain('2026-11-26 21:00 UTC');
+    expect(text).toContain('δ 0.830');
+    expect(text).toContain('soft-IoU');
+  });
+
+  it('renders every page: a cover and one page per case', async () => {
+    const path = scratch.write('pages.pdf', pdf);
+    expect(scratch.pageCount(path)).toBe(1 + cases.length);
+    const pages = scratch.renderPages(path, 'page');
+    expect(pages).toHaveLength(1 + cases.length);
+    for (const page of pages) {
+      const stats = await sharp(page).stats();
+      // Not a blank page: some ink on it.
+      expect(stats.channels[0]!.min).toBeLessThan(100);
+    }
+  });
+
+  it('embeds each annotated image at native resolution', async () => {
+    const images = scratch.images(scratch.write('images.pdf', pdf), 'img');
+    const full = [];
+    for (const image of images) {
+      const { width, height } = await sharp(image.bytes).metadata();
+      if (width === WIDTH && height === HEIGHT) full.push(image);
+    }
+    expect(full).toHaveLength(cases.length);
+  });
+
+  it('blurs sensitive regions in the token thumbnails too', async () => {
+    const thumbnails = async (file: string, prefix: string) => {
+      const all = scratch.images(scratch.write(file, pdf), prefix);
+      const out = [];
+      for (const image of all) {
+        const raw = await rawRgb(image.bytes);
+        if (raw.width === 256 && raw.height === 192) out.push(raw);
+      }
+      return out;
+    };
+    const thumbs = await thumbnails('thumbs.pdf', 'thumb');
+    // Two grounded tokens per case: cases 1–2 mark the patch sensitive, case 3 does not.
+    expect(thumbs).toHaveLength(6);
+    const scale = 256 / WIDTH;
+    const box = [SECRET.x, SECRET.y, SECRET.x + SECRET.width, SECRET.y + SECRET.height].map((v) => Math.round(v * scale)) as [number, number, number, number];
+    const inner = [box[0] + 4, box[1] + 4, box[2] - 4, box[3] - 4] as const;
+    for (const t of thumbs.slice(0, 4)) expect(redStd(t, ...inner)).toBeLessThan(15);
+    for (const t of thumbs.slice(4)) expect(redStd(t, ...inner)).toBeGreaterThan(60);
+  });
+
+  it('gives the same bytes for the same inputs and date', async () => {
+    const again = await renderReportPdf(meta(), cases);
+    expect(again.equals(pdf)).toBe(true);
+    const later = await renderReportPdf(meta(new Date('2026-11-27T09:30:00Z')), cases);
+    expect(later.equals(pdf)).toBe(false);
+  });
+
+  it('reports progress per case and stops when cancelled', async () => {
+    const seen: number[] = [];
+    await renderReportPdf(meta(), cases, { onProgress: (p) => seen.push(p.done) });
+    expect(seen).toEqual([1, 2, 3]);
+
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const cancelled = renderReportPdf(meta(), cases, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        progress.push(p.done);
+        controller.abort();
+      },
+    });
+    await expect(cancelled).rejects.toSatisfy((e) => e instanceof DexarError && e.kind === 'cancelled' && /after 1 of 3 cases/.test(e.message));
+    expect(progress).toEqual([1]);
+
+    const aborted = AbortSignal.abort();
+    await expect(renderReportPdf(meta(), cases, { signal: aborted })).rejects.toThrow(/cancelled after 0 of 3/);
+  });
+
+  it('refuses an empty report', async () => {
+    await expect(renderReportPdf(meta(), [])).rejects.toThrow(/at least one case/);
+  });
+});
