@@ -3,3 +3,4 @@ export { renderAnnotatedPng } from './annotated';
 export { renderReportPdf, type RenderReportOptions, type ReportProgress } from './pdf/document';
 export * from './types';
 export { parseReportCase, parseReportMeta } from './validate';
+export { caseFromRun, casesFromGallery, galleryRunIds, type FromStoreOptions } from './from-store';

@@ -12,7 +12,7 @@ const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex dig
 
 export const ReportImageSchema = z.object({
   /** The original encoded bytes (PNG, JPEG, WebP …) exactly as imported. */
-  bytes: z.instanceof(Uint8Array),
+  bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected the image bytes as a Uint8Array'),
   /** Native size in pixels; the exported PNG has exactly this size. */
   width: z.number().int().positive(),
   height: z.number().int().positive(),
