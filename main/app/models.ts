@@ -7,8 +7,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DisplayGeometry, ModelSummary } from '../../shared/api/runs';
-import { DisplayGeometrySchema, ModelSummarySchema } from '../../shared/api/runs';
+import type { ModelSummary } from '../../shared/api/runs';
+import { DisplayGeometrySchema } from '../../shared/api/runs';
 import { bundlesDir } from './build-paths';
 
 /** Just the manifest fields the UI needs; the engine validates the whole schema. */
@@ -20,7 +20,7 @@ const ManifestHeadSchema = z.object({
   preprocessing: DisplayGeometrySchema,
 });
 
-export async function readModelSummary(ref: string, folder: string): Promise<ModelSummary & { geometry: DisplayGeometry }> {
+export async function readModelSummary(ref: string, folder: string): Promise<ModelSummary> {
   const raw = await readFile(join(folder, 'manifest.json'));
   const head = ManifestHeadSchema.parse(JSON.parse(raw.toString('utf8')));
   return {
@@ -39,7 +39,6 @@ export async function listBuiltinModels(dir = bundlesDir()): Promise<ModelSummar
   if (!existsSync(dir)) return [];
   const names = readdirSync(dir).filter((name) => existsSync(join(dir, name, 'manifest.json'))).sort();
   const models: ModelSummary[] = [];
-  // Parsing with the summary schema drops the geometry, which only run views need.
-  for (const name of names) models.push(ModelSummarySchema.parse(await readModelSummary(name, join(dir, name))));
+  for (const name of names) models.push(await readModelSummary(name, join(dir, name)));
   return models;
 }

@@ -138,7 +138,7 @@ export class RunService {
               text: progress.text,
               delta: progress.delta,
               grounded: progress.delta > 0,
-              prob: Math.min(1, progress.top.find((alt) => alt.id === progress.id)?.prob ?? 0),
+              prob: Math.min(1, Math.max(0, progress.prob)),
               top5: progress.top.slice(0, 5).map((alt) => ({ ...alt, prob: Math.min(1, Math.max(0, alt.prob)) })),
             },
             map: Array.from(progress.map),

@@ -1,6 +1,9 @@
 /** `dexar`: the command-line entry. Each subcommand is a module with summary, usage and run(). */
 import { APP_NAME, APP_VERSION } from '../app/info';
 import { UsageError } from './args';
+import * as bench from './commands/bench';
+import * as benchStore from './commands/bench-store';
+import * as explain from './commands/explain';
 import * as importVoc from './commands/import-voc';
 import * as serve from './commands/serve';
 
@@ -10,7 +13,7 @@ interface Command {
   run(argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Readonly<Record<string, Command>> = { serve, 'import-voc': importVoc };
+const COMMANDS: Readonly<Record<string, Command>> = { serve, explain, bench, 'bench-store': benchStore, 'import-voc': importVoc };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

@@ -3,13 +3,14 @@
  * payload and check the sender, and no way for the renderer to navigate, open windows or ask
  * for permissions.
  */
-import { BrowserWindow, app, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX, METHOD_NAMES } from '../../shared/api/contract';
 import { toErrorEnvelope } from '../../shared/api/envelope';
 import { createDispatcher } from '../api/dispatcher';
 import { EventBus } from '../api/events';
 import { createHandlers } from '../api/handlers';
 import { preloadPath, rendererDir, samplesDir } from '../app/build-paths';
+import { resolveDataDir } from '../app/paths';
 import { RunService } from '../app/runs';
 import { Workspace } from '../app/workspace';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -24,11 +25,19 @@ function senderIsApp(event: IpcMainInvokeEvent): boolean {
 }
 
 function registerIpc(): void {
-  const workspace = new Workspace({ dataDir: app.getPath('userData'), events, samplesDir: samplesDir(), ...projectFromArgv() });
+  // The same data folder as `dexar serve`, so both hosts share the sample and recent projects.
+  const workspace = new Workspace({ dataDir: resolveDataDir(), events, samplesDir: samplesDir(), ...projectFromArgv() });
   const runs = new RunService(workspace, events);
-  app.on('will-quit', () => {
-    void runs.close();
-    workspace.close();
+  // Stop the engine before the database closes, so no run is written to a closed file.
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (closing) return;
+    closing = true;
+    event.preventDefault();
+    void runs.close().finally(() => {
+      workspace.close();
+      app.exit(0);
+    });
   });
   const dispatch = createDispatcher(createHandlers({ host: 'electron', workspace, runs, events }));
   for (const method of METHOD_NAMES) {
@@ -46,16 +55,25 @@ function projectFromArgv(): { projectPath?: string } {
   return arg ? { projectPath: arg } : {};
 }
 
+/** Every web contents, not just the main window's: no navigation away, no new windows, no webviews. */
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
 function createWindow(): void {
   const win = new BrowserWindow(createWindowOptions(preloadPath()));
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
+  win.webContents.on('did-fail-load', (_event, code, description, url) => {
+    // A hidden window that failed to load would otherwise never appear.
+    dialog.showErrorBox('DEX-AR Workstation', `The workstation could not load ${url} (${code}: ${description}).`);
+    app.exit(1);
   });
-  win.webContents.on('will-redirect', (event, url) => {
-    if (!isAllowedNavigation(url)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   const detach = events.attach((name, payload) => {
     if (!win.isDestroyed()) win.webContents.send(`${IPC_EVENT_PREFIX}${name}`, payload);
   });
@@ -65,6 +83,14 @@ function createWindow(): void {
 }
 
 app.enableSandbox();
+// A second launch hands over to the first window instead of opening the project file twice.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+app.on('second-instance', () => {
+  const [win] = BrowserWindow.getAllWindows();
+  if (win?.isMinimized()) win.restore();
+  win?.focus();
+});
+app.on('web-contents-created', (_event, contents) => lockDown(contents));
 void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);

@@ -1,5 +1,5 @@
 /** The headless host's per-launch secret: who holds it may use the API, nobody else. */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export function createToken(): string {
   return randomBytes(32).toString('base64url');
@@ -24,4 +24,9 @@ export function cookieValue(cookieHeader: string | undefined, name: string): str
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** The static-files cookie: proves the launch URL was opened, useless as an API token. */
+export function deriveCookieSecret(token: string): string {
+  return createHmac('sha256', token).update('dexar static files').digest('base64url');
 }

@@ -15,7 +15,7 @@ import { ValidationError, toErrorEnvelope } from '../../shared/api/envelope';
 import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../api/events';
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../security/csp';
-import { bearerToken, cookieValue, createToken, tokenMatches } from './auth';
+import { bearerToken, cookieValue, createToken, deriveCookieSecret, tokenMatches } from './auth';
 import { loadStaticFile } from './static-files';
 
 /** Loopback only: the host is never reachable from another machine. */
@@ -36,6 +36,11 @@ export interface HeadlessHost {
   readonly url: string;
   /** The URL a user opens: carries the token once, the page then drops it from the address bar. */
   readonly launchUrl: string;
+  /**
+   * A single-use URL that never contains the token, for handing to another process (a browser
+   * command line is readable by every local user): opening it trades the code for the token.
+   */
+  issueLaunchUrl(): string;
   readonly token: string;
   readonly port: number;
   close(): Promise<void>;
@@ -51,6 +56,16 @@ const STATUS_BY_KIND: Record<ErrorEnvelope['kind'], number> = {
 
 export async function startHeadlessHost(options: HeadlessHostOptions): Promise<HeadlessHost> {
   const token = options.token ?? createToken();
+  // Browsers send localhost cookies to every port, so the cookie carries a value derived from the
+  // token that opens static files only, never the API token itself.
+  const cookieSecret = deriveCookieSecret(token);
+  const launchCodes = new Map<string, number>();
+  const LAUNCH_CODE_TTL_MS = 120_000;
+  const consumeLaunchCode = (code: string): boolean => {
+    const expires = launchCodes.get(code);
+    launchCodes.delete(code);
+    return expires !== undefined && expires > Date.now();
+  };
   const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   let origin = '';
@@ -72,11 +87,17 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   async function handleRequest(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', origin);
     if (!hostAllowed(req)) return sendJson(res, 403, failure('forbidden host header'));
+    const launch = url.searchParams.get('launch');
+    if (launch !== null && req.method === 'GET' && consumeLaunchCode(launch)) {
+      // The token travels in the fragment, which browsers never send to any server.
+      res.writeHead(302, { ...SECURITY_HEADERS, Location: `/#token=${token}`, 'Set-Cookie': `${cookieName}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+      return void res.end();
+    }
     if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, failure('method not allowed'));
 
     const queryToken = url.searchParams.get('token');
-    const authorised = tokenMatches(token, queryToken) || tokenMatches(token, cookieValue(req.headers.cookie, cookieName));
+    const authorised = tokenMatches(token, queryToken) || tokenMatches(cookieSecret, cookieValue(req.headers.cookie, cookieName));
     if (!authorised) return sendText(res, 401, 'DEX-AR Workstation: open the URL printed by `dexar serve` (it carries the access token).');
     const file = await loadStaticFile(options.rendererDir, url.pathname);
     if (!file) return sendText(res, 404, 'not found');
@@ -87,7 +108,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       'Cache-Control': 'no-store',
     };
     if (queryToken !== null) {
-      headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      headers['Set-Cookie'] = `${cookieName}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/`;
     }
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : file.body);
@@ -102,9 +123,15 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendJson(res, 415, toErrorEnvelope(new ValidationError('request body must be application/json')));
     }
-    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    // Method names are plain ASCII: no percent-decoding, so no malformed escapes to fail on.
+    const method = url.pathname.slice('/api/'.length);
     // Unknown methods get the small default bound; the dispatcher then refuses them by name.
     const limit = isMethodName(method) ? maxInputBytes(method) : DEFAULT_MAX_INPUT_BYTES;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      res.setHeader('Connection', 'close');
+      return sendJson(res, 413, toErrorEnvelope(new ValidationError(`request body exceeds ${limit} bytes`)));
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(await readBody(req, limit));
@@ -117,7 +144,15 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    // A reset or malformed request on a raw socket must never take the host down.
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
     const sameOrigin = req.headers.origin === undefined || req.headers.origin === origin || req.headers.origin === origin.replace(LOOPBACK, 'localhost');
     if (!hostAllowed(req) || !sameOrigin || url.pathname !== '/events') {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
@@ -152,6 +187,11 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   return {
     url: `${origin}/`,
     launchUrl: `${origin}/?token=${token}`,
+    issueLaunchUrl: () => {
+      const code = createToken();
+      launchCodes.set(code, Date.now() + LAUNCH_CODE_TTL_MS);
+      return `${origin}/?launch=${code}`;
+    },
     token,
     port,
     close: async () => {

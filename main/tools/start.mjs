@@ -18,13 +18,16 @@ if (await isStale()) {
 
 const electron = findElectronBinary(root);
 if (electron && process.env.DEXAR_NO_ELECTRON !== '1') {
-  const child = spawn(electron, [join(root, 'build', 'main', 'electron.cjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Launch the app folder (not the bundle file) so Electron reads package.json: name, paths.
+  const child = spawn(electron, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log('Electron binary not installed (`npx install-electron` fetches it where the network allows); using the headless host.');
   const { main } = await import(pathToFileURL(join(root, 'build', 'main', 'cli.mjs')).href);
-  const urlFile = join(mkdtempSync(join(tmpdir(), 'dexar-start-')), 'url.txt');
-  await main(['serve', '--url-file', urlFile, ...process.argv.slice(2)]);
+  // The browser gets a single-use launch URL: a command line is readable by every local user.
+  const urlFile = join(mkdtempSync(join(tmpdir(), 'dexar-start-')), 'launch-url.txt');
+  const code = await main(['serve', '--launch-url-file', urlFile, ...process.argv.slice(2)]);
+  if (code !== 0 || !existsSync(urlFile)) process.exit(code || 1);
   const { readFileSync } = await import('node:fs');
   openInChromium(readFileSync(urlFile, 'utf8').trim());
 }
@@ -38,14 +41,20 @@ function findChromium() {
   const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
     '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'];
   for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
-  const which = spawnSync('which', ['chromium', 'google-chrome'], { encoding: 'utf8' });
-  return which.status === 0 ? which.stdout.split('\n')[0] : undefined;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    const which = spawnSync('which', [name], { encoding: 'utf8' });
+    if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
+  }
+  return undefined;
 }
 
 function openInChromium(url) {
   const chromium = findChromium();
-  if (!chromium || !hasDisplay()) {
-    console.log(chromium ? 'No display found; open the URL above in a browser on this machine.' : 'No Chromium/Chrome found; open the URL above in a browser on this machine.');
+  // Chromium refuses to run as root without --no-sandbox, which we will not pass for the user.
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!chromium || !hasDisplay() || asRoot) {
+    const why = !chromium ? 'No Chromium/Chrome found' : !hasDisplay() ? 'No display found' : 'Running as root (Chromium needs its sandbox)';
+    console.log(`${why}; open the URL above in a browser on this machine.`);
     return;
   }
   const profile = mkdtempSync(join(tmpdir(), 'dexar-chromium-'));
@@ -53,6 +62,7 @@ function openInChromium(url) {
     stdio: 'ignore',
     detached: false,
   });
+  child.on('error', (err) => console.log(`Could not start ${chromium} (${err.message}); open the URL above in a browser.`));
   child.on('exit', () => {
     console.log('Workstation window closed.');
     process.exit(0);

@@ -141,6 +141,14 @@ export const StartRunSchema = z
   .strict();
 export type StartRun = z.input<typeof StartRunSchema>;
 
+/** The geometric part of a model's preprocessing, for mapping grid maps onto the image. */
+export const DisplayGeometrySchema = z.object({
+  pad: z.object({ mode: z.enum(['none', 'square']) }),
+  resize: z.object({ enabled: z.boolean(), mode: z.enum(['shortest_edge', 'exact']), size: z.array(z.number().int().positive()).length(2) }),
+  crop: z.object({ mode: z.enum(['center', 'none']), size: z.array(z.number().int().positive()).length(2) }),
+});
+export type DisplayGeometry = z.infer<typeof DisplayGeometrySchema>;
+
 export const ModelSummarySchema = z.object({
   ref: z.string(),
   name: z.string(),
@@ -149,16 +157,9 @@ export const ModelSummarySchema = z.object({
   grid: z.tuple([z.number().int().positive(), z.number().int().positive()]),
   numLayers: z.number().int().positive(),
   imageSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  geometry: DisplayGeometrySchema,
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
-
-/** The geometric part of a model's preprocessing, for mapping grid maps onto the image. */
-export const DisplayGeometrySchema = z.object({
-  pad: z.object({ mode: z.enum(['none', 'square']) }),
-  resize: z.object({ enabled: z.boolean(), mode: z.enum(['shortest_edge', 'exact']), size: z.array(z.number().int().positive()).length(2) }),
-  crop: z.object({ mode: z.enum(['center', 'none']), size: z.array(z.number().int().positive()).length(2) }),
-});
-export type DisplayGeometry = z.infer<typeof DisplayGeometrySchema>;
 
 export const RunViewSchema = RunDetailSchema.extend({ geometry: DisplayGeometrySchema });
 export type RunView = z.infer<typeof RunViewSchema>;

@@ -1,5 +1,5 @@
 /** Runtime checks of payloads against the contract, shared by both hosts and the preload. */
-import { describeZodError, ValidationError } from './envelope';
+import { DexarError, describeZodError, ValidationError } from './envelope';
 import {
   events,
   isEventName,
@@ -37,7 +37,8 @@ export function parseMethodInput<M extends MethodName>(method: M, raw: unknown) 
 export function parseMethodOutput<M extends MethodName>(method: M, raw: unknown): MethodOutput<M> {
   const result = methods[method].output.safeParse(raw);
   if (!result.success) {
-    throw new ValidationError(`invalid output from ${method}: ${describeZodError(result.error)}`);
+    // A handler broke the contract: a bug on the Node side, not the caller's mistake.
+    throw new DexarError('internal', `invalid output from ${method}: ${describeZodError(result.error)}`, 'ContractError');
   }
   return result.data as MethodOutput<M>;
 }

@@ -29,6 +29,16 @@ test('first screen renders the sample project over the headless host', async ({ 
   await page.screenshot({ path: screenshotPath('first-screen.png') });
 });
 
+test('a single-use launch URL opens the workstation and cannot be reused', async ({ page, browser }) => {
+  await page.goto(host.launchOnceUrl);
+  await expect(page.getByTestId('status-bar')).toContainText('Connected');
+  expect(page.url()).not.toContain('token');
+  const other = await browser.newPage();
+  const again = await other.goto(host.launchOnceUrl);
+  expect(again?.status()).toBe(401);
+  await other.close();
+});
+
 test('a page without the token gets nothing', async ({ page }) => {
   const response = await page.goto(new URL('/', host.launchUrl).href);
   expect(response?.status()).toBe(401);

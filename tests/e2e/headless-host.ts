@@ -14,6 +14,8 @@ export function screenshotPath(name: string): string {
 
 export interface RunningHost {
   launchUrl: string;
+  /** A single-use launch URL without the token (what `npm start` hands to Chromium). */
+  launchOnceUrl: string;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -28,20 +30,22 @@ export interface HostOptions {
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
   const scratch = mkdtempSync(join(tmpdir(), 'dexar-e2e-'));
   const urlFile = join(scratch, 'url.txt');
+  const onceFile = join(scratch, 'launch-url.txt');
   const dataDir = options.dataDir ?? join(scratch, 'home');
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'main/cli/bin.mjs'), 'serve', '--url-file', urlFile, ...(options.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'main/cli/bin.mjs'), 'serve', '--url-file', urlFile, '--launch-url-file', onceFile, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, DEXAR_HOME: dataDir, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 120_000; // the first start may build the renderer
-  while (!existsSync(urlFile) || readFileSync(urlFile, 'utf8').trim() === '') {
+  while (!existsSync(onceFile) || readFileSync(onceFile, 'utf8').trim() === '') {
     if (child.exitCode !== null) throw new Error(`dexar serve exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error('dexar serve did not start within 120 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     launchUrl: readFileSync(urlFile, 'utf8').trim(),
+    launchOnceUrl: readFileSync(onceFile, 'utf8').trim(),
     dataDir,
     stop: async () => {
       if (child.exitCode === null) {
@@ -51,6 +55,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       }
       // The data folder outlives its host when a later host reuses it.
       rmSync(urlFile, { force: true });
+      rmSync(onceFile, { force: true });
     },
   };
 }

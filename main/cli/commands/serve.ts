@@ -15,7 +15,9 @@ export const usage = `dexar serve [--port N] [--project FILE.dexar] [--url-file 
 
   --port N        port on 127.0.0.1 (default: a free one)
   --project FILE  project to open (default: the sample project)
-  --url-file F    also write the launch URL (with its token) to F, for scripts`;
+  --url-file F    also write the launch URL (with its token) to F, for scripts
+  --launch-url-file F
+                  write a single-use launch URL (no token in it) to F, for starting a browser`;
 
 export interface ServeOptions {
   port: number;
@@ -51,12 +53,12 @@ export async function run(argv: string[]): Promise<void> {
     port: { type: 'string' },
     project: { type: 'string' },
     'url-file': { type: 'string' },
+    'launch-url-file': { type: 'string' },
   });
   const host = await startServing({ port: parsePort(flags.port), ...(flags.project ? { projectPath: flags.project } : {}) });
-  if (flags['url-file']) {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(flags['url-file'], `${host.launchUrl}\n`, { mode: 0o600 });
-  }
+  const { writeFile } = await import('node:fs/promises');
+  if (flags['url-file']) await writeFile(flags['url-file'], `${host.launchUrl}\n`, { mode: 0o600 });
+  if (flags['launch-url-file']) await writeFile(flags['launch-url-file'], `${host.issueLaunchUrl()}\n`, { mode: 0o600 });
   process.stdout.write(`DEX-AR Workstation is serving on ${host.url}\nOpen: ${host.launchUrl}\n`);
   const stop = () => void host.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

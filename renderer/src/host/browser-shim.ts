@@ -13,14 +13,18 @@ import { unwrapEnvelope } from '../../../shared/api/envelope';
 
 const TOKEN_KEY = 'dexar.token';
 
-/** Takes the token from `?token=` on first load, keeps it for this tab, and drops it from the URL. */
+/**
+ * Takes the token from `?token=` (the printed URL) or `#token=` (a one-time launch URL) on first
+ * load, keeps it for this tab, and drops it from the address bar and history.
+ */
 export function takeLaunchToken(): string {
   const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const fromUrl = url.searchParams.get('token') ?? fragment.get('token');
   if (fromUrl) {
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
     url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    window.history.replaceState(null, '', url.pathname + url.search);
     return fromUrl;
   }
   const stored = sessionStorage.getItem(TOKEN_KEY);

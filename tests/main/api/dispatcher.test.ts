@@ -34,7 +34,7 @@ describe('main/api/createDispatcher', () => {
     });
     const broken = { ...base, 'project.getCurrent': () => ({ name: 'x' }) } as unknown as Handlers;
     const result = await createDispatcher(broken)('project.getCurrent', {});
-    expect(result).toMatchObject({ ok: false, kind: 'validation' });
+    expect(result).toMatchObject({ ok: false, kind: 'internal', error: { name: 'ContractError' } });
     expect(!result.ok && result.error.message).toMatch(/invalid output from project.getCurrent/);
   });
 });

@@ -120,11 +120,47 @@ describe('main/host/startHeadlessHost', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
-    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    const withCookie = await send(host, '/index.html', { headers: { Cookie: `dexar_token_${host.port}=${host.token}` } });
-    expect(withCookie.status).toBe(200);
-    const traversal = await send(host, '/..%2F..%2F..%2Fetc%2Fpasswd', { headers: { Cookie: `dexar_token_${host.port}=${host.token}` } });
+    const setCookie = String(first.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly; SameSite=Strict/);
+    // The cookie is not the token (localhost cookies reach every port), and it opens no API.
+    const cookie = setCookie.split(';')[0] as string;
+    expect(cookie).not.toContain(host.token);
+    expect((await send(host, '/index.html', { headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await send(host, '/index.html', { headers: { Cookie: `dexar_token_${host.port}=${host.token}` } })).status).toBe(401);
+    const api = await send(host, '/api/app.getInfo', { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: '{}' });
+    expect(api.status).toBe(401);
+    const traversal = await send(host, '/..%2F..%2F..%2Fetc%2Fpasswd', { headers: { Cookie: cookie } });
     expect(traversal.status).toBe(404);
+  });
+
+  it('trades a single-use launch code for the token without putting the token in any URL', async () => {
+    const launch = new URL(host.issueLaunchUrl());
+    expect(launch.href).not.toContain(host.token);
+    const first = await send(host, launch.pathname + launch.search);
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe(`/#token=${host.token}`);
+    const cookie = String(first.headers['set-cookie']).split(';')[0] as string;
+    expect((await send(host, '/', { headers: { Cookie: cookie } })).status).toBe(200);
+    // Used once, gone; a made-up code gets nothing.
+    expect((await send(host, launch.pathname + launch.search)).status).toBe(401);
+    expect((await send(host, '/?launch=guess')).status).toBe(401);
+  });
+
+  it('survives malformed request targets and escapes', async () => {
+    const { connect } = await import('node:net');
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(host.port, '127.0.0.1', () => socket.end(text));
+        let out = '';
+        socket.on('data', (d) => (out += String(d)));
+        socket.on('close', () => resolve(out));
+        socket.on('error', () => resolve(out));
+      });
+    expect(await raw('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')).toMatch(/^HTTP\/1.1 400/);
+    const badEscape = await callApi(host, '%E0%A4%A', '{}');
+    expect(badEscape.status).toBe(400);
+    // Still serving after both.
+    expect((await callApi(host, 'app.getInfo', '{}')).status).toBe(200);
   });
 
   it('requires the token on the event socket and delivers validated events', async () => {
