@@ -48,13 +48,15 @@ export function maskLayerRgba(c: ParsedReportCase): Uint8Array | null {
       out ??= new Uint8Array(width * height * 4);
       const layer = out;
       const border = maskEdge(mask, width, height, edge);
+      // Sensitive masks get a dashed edge like sensitive boxes: diagonal bands of 3 strokes on, 2 off.
+      const dashOn = (p: number) => Math.floor(((p % width) + Math.floor(p / width)) / edge) % 5 < 3;
       for (let p = 0; p < width * height; p++) {
         if (!mask[p]) continue;
         layer[p * 4] = rgb[0];
         layer[p * 4 + 1] = rgb[1];
         layer[p * 4 + 2] = rgb[2];
         // Interior only tinted: the heatmap under a painted region stays readable.
-        layer[p * 4 + 3] = border[p] ? 255 : 56;
+        layer[p * 4 + 3] = border[p] && (!r.sensitive || dashOn(p)) ? 255 : 56;
       }
     }
   });

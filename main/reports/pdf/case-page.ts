@@ -44,7 +44,7 @@ export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, 
   doc.rect(x, y, w, h).lineWidth(0.5).strokeColor(INK.rule).stroke();
   doc.y = drawLegend(doc, c, assets.colourBar, left, y + h + 6) + 2;
   if (c.annotations.some((a) => a.regions.some((r) => r.sensitive))) {
-    doc.font(FONT.regular).fontSize(8).fillColor(INK.accent).text('Regions marked sensitive are blurred (dashed outline).', left, doc.y, { width });
+    doc.font(FONT.regular).fontSize(8).fillColor(INK.accent).text('Regions marked sensitive are blurred; their outlines are dashed.', left, doc.y, { width });
   }
 
   heading(doc, 'Prompt');
@@ -119,7 +119,7 @@ function drawMetrics(doc: Doc, c: ParsedReportCase): void {
     ensureSpace(doc, 14);
     const y = doc.y;
     doc.font(FONT.regular).fontSize(9.5).fillColor(INK.muted).text(name, left, y, { width: 180, lineBreak: false });
-    doc.font(FONT.mono).fillColor(INK.text).text(Number.isInteger(value) ? String(value) : value.toFixed(4), left + 190, y, { lineBreak: false });
+    doc.font(FONT.mono).fillColor(INK.text).text(String(Number(value.toFixed(4))), left + 190, y, { lineBreak: false });
     doc.x = left;
     doc.y = y + 13;
   }

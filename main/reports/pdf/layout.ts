@@ -24,9 +24,14 @@ export function heading(doc: Doc, text: string, note?: string): void {
   ensureSpace(doc, 40);
   doc.moveDown(0.6);
   const x = doc.page.margins.left;
-  doc.font(FONT.bold).fontSize(10.5).fillColor(INK.text).text(text, x, doc.y, { continued: note !== undefined });
-  if (note !== undefined) doc.font(FONT.regular).fontSize(8.5).fillColor(INK.muted).text(`   ${note}`);
-  doc.moveDown(0.25);
+  const y = doc.y;
+  doc.font(FONT.bold).fontSize(10.5).fillColor(INK.text).text(text, x, y, { lineBreak: false });
+  if (note !== undefined) {
+    const after = x + doc.widthOfString(text) + 10;
+    doc.font(FONT.regular).fontSize(8.5).fillColor(INK.muted).text(note, after, y + 1.5, { lineBreak: false });
+  }
+  doc.x = x;
+  doc.y = y + 16;
   doc.font(FONT.regular).fontSize(10).fillColor(INK.text);
 }
 
