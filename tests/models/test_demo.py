@@ -61,3 +61,24 @@ def test_demo_checkpoint_loads_with_auto_processor(tmp_path):
         b = model.eval()(**x).logits
     assert torch.allclose(a, b, atol=1e-5), f"reloaded logits differ by {(a - b).abs().max():.2e}"
     assert (out / "recipe.json").is_file()
+
+
+def test_demo_batches_pack_follow_up_turns_after_an_inference_format_first_turn():
+    from models.demo.data import batches
+
+    tok = build_tokenizer()
+    enc = Encoder(tok, 81)
+    batch = next(batches(7, 4, 72, {t: 1.0 for t in range(1, 7)}, enc, turns=6))
+    eos = tok.token_to_id("</s>")
+    for ids, tgt, mask in zip(batch["input_ids"], batch["targets"], batch["attention_mask"]):
+        ids, tgt = ids[mask.bool()].tolist(), tgt[mask.bool()].tolist()
+        first_eos = ids.index(eos)
+        # Turn 1 is exactly what inference sees: prompt + answer + </s>.
+        words = [tok.id_to_token(i) for i in ids[: first_eos + 1]]
+        assert words[:4] == ["<s>", "USER", ":", "<image>"] and words.count("ASSISTANT") == 1, words[:8]
+        turns = ids.count(eos)
+        assert 2 <= turns <= 6, f"expected follow-up turns, found {turns} answers"
+        # Every supervised token is an answer token or its </s>; every </s> is supervised.
+        answers = tok.decode([t for t in tgt if t != IGNORE], skip_special_tokens=False)
+        assert answers.count("</s>") == turns
+        assert "USER" not in answers and "ASSISTANT" not in answers
