@@ -1,51 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { caseFromRun, casesFromGallery, galleryRunIds } from '../../../main/reports/from-store';
 import { renderAnnotatedPng } from '../../../main/reports/annotated';
-import { openProject, type Project } from '../../../main/store';
-import { GRID, HEIGHT, hotMap, makeCase, MODEL_SHA, rawRgb, SECRET, WIDTH } from './fixtures';
+import type { Project } from '../../../main/store';
+import { GRID, HEIGHT, hotMap, MODEL_SHA, rawRgb, SECRET, WIDTH } from './fixtures';
+import { GEOMETRY, StoreFixture, storeTokens as tokens } from './store-fixture';
 
-let dir: string;
+let store: StoreFixture;
 let project: Project;
 let imageSha: string;
-
-const GEOMETRY = { pad: { mode: 'square' }, resize: { enabled: true, mode: 'exact', size: [224, 224] }, crop: { mode: 'none', size: [224, 224] } } as const;
-
-function tokens(texts: string[], deltas: number[]) {
-  return texts.map((text, index) => ({ index, id: 100 + index, text, delta: deltas[index]!, grounded: deltas[index]! > 0.1, prob: 0.9, top5: [] }));
-}
-
-function saveRun(prompt: string): number {
-  const map = hotMap();
-  return project.saveRun({
-    imageSha,
-    promptText: prompt,
-    modelSha: MODEL_SHA,
-    settings: { layers: '2-3', topK: 1 },
-    provenance: { appVersion: '0.1.0', providers: { vision: 'cpu', decoder: 'cpu' } },
-    timings: { total: 12 },
-    answer: 'The circle is orange.',
-    tokens: tokens(['The', ' circle', ' is', ' orange', '.'], [0, 0.6, 0, 0.8, 0.02]),
-    heatmaps: [
-      { kind: 'sentence', tokenIndex: null, gh: GRID, gw: GRID, values: map },
-      ...[0, 1, 2, 3, 4].map((t) => ({ kind: 'token' as const, tokenIndex: t, gh: GRID, gw: GRID, values: map.map((v) => v * (t + 1) / 5) })),
-    ],
-  });
-}
+const saveRun = (prompt: string) => store.saveRun(prompt);
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dexar-report-store-'));
-  project = openProject(join(dir, 'audit.dexar'), { create: true });
-  const c = await makeCase();
-  imageSha = (await project.importImageBytes(Buffer.from(c.image.bytes), 'meadow-circle.png')).image.sha256;
-  project.addModel({ sha256: MODEL_SHA, name: 'shapes-llava-tiny', manifest: { name: 'shapes-llava-tiny', geometry: GEOMETRY } });
+  store = await new StoreFixture().init();
+  project = store.project;
+  imageSha = store.imageSha;
 });
-afterEach(() => {
-  project.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => store.dispose());
 
 describe('reports/caseFromRun', () => {
   it('maps a stored run, its maps and findings onto a report case', async () => {

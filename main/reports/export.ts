@@ -1,0 +1,86 @@
+/**
+ * One report export end to end, for the CLI and the app alike: store → cases → PDF or PNG,
+ * written atomically (temp file + rename, so a cancelled or failed export leaves nothing behind)
+ * and logged in the project's report log with the file's sha256 and whether anything was redacted.
+ */
+import { createHash } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { DexarError } from '../../shared/api/envelope';
+import type { MapSelection } from '../../shared/api/runs';
+import type { Project } from '../store';
+import { renderAnnotatedPng } from './annotated';
+import { caseFromRun, galleryRunIds } from './from-store';
+import { renderReportPdf, type ReportProgress } from './pdf/document';
+import type { ReportCase, ReportStyle } from './types';
+
+export type ReportSource = { runId: number } | { galleryId: number };
+
+export interface ExportReportOptions {
+  source: ReportSource;
+  format: 'pdf' | 'png';
+  /** Destination file; an existing file is replaced only once the new one is complete. */
+  out: string;
+  /** Project name on the cover; the project file's name by default. */
+  projectName: string;
+  /** Date on the cover and in the PDF metadata; now by default. Fixing it makes the file reproducible. */
+  date?: Date;
+  map?: MapSelection;
+  style?: ReportStyle;
+  onProgress?: (progress: ReportProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExportReportResult {
+  path: string;
+  runIds: number[];
+  sha256: string;
+  redacted: boolean;
+  bytes: number;
+}
+
+function hasSensitive(cases: readonly ReportCase[]): boolean {
+  return cases.some((c) => c.annotations.some((a) => a.regions.some((r) => r.sensitive)));
+}
+
+/** The project's display name: its file name without the extension. */
+export function projectDisplayName(path: string): string {
+  return basename(path, extname(path));
+}
+
+export async function exportReport(project: Project, options: ExportReportOptions): Promise<ExportReportResult> {
+  const { source, format } = options;
+  const runIds = 'runId' in source ? [source.runId] : galleryRunIds(project, source.galleryId);
+  if (runIds.length === 0) throw new DexarError('validation', `gallery ${'galleryId' in source ? source.galleryId : ''} holds no runs; nothing to export`);
+  if (format === 'png' && runIds.length !== 1) throw new DexarError('validation', `a PNG export holds one run; this gallery holds ${runIds.length} (export it as pdf)`);
+  const mapOptions = { ...(options.map ? { map: options.map } : {}), ...(options.style ? { style: options.style } : {}) };
+  const cases = runIds.map((id) => caseFromRun(project, id, mapOptions));
+
+  let data: Buffer;
+  if (format === 'png') {
+    data = await renderAnnotatedPng(cases[0] as ReportCase);
+    options.onProgress?.({ done: 1, total: 1, caseTitle: (cases[0] as ReportCase).title });
+  } else {
+    const gallery = 'galleryId' in source ? project.getGallery(source.galleryId) : undefined;
+    const title = gallery ? `Gallery “${gallery.name}”` : `${(cases[0] as ReportCase).title}: ${(cases[0] as ReportCase).prompt}`;
+    data = await renderReportPdf({ projectName: options.projectName, date: options.date ?? new Date(), title }, cases, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+  if (options.signal?.aborted) throw new DexarError('cancelled', 'report cancelled before it was written');
+
+  const path = resolve(options.out);
+  const temp = `${path}.partial-${process.pid}`;
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  const redacted = hasSensitive(cases);
+  project.logReportExport({ format, path, runIds, galleryId: 'galleryId' in source ? source.galleryId : null, redacted, sha256 });
+  return { path, runIds, sha256, redacted, bytes: data.length };
+}

@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run as reportCommand } from '../../../main/cli/commands/report';
+import { exportReport } from '../../../main/reports/export';
+import { HEIGHT, MODEL_SHA, WIDTH } from './fixtures';
+import { PdfScratch } from './pdf-tools';
+import { StoreFixture } from './store-fixture';
+
+let store: StoreFixture;
+let scratch: PdfScratch;
+beforeEach(async () => {
+  store = await new StoreFixture().init();
+  scratch = new PdfScratch();
+});
+afterEach(() => {
+  store.dispose();
+  scratch.dispose();
+});
+
+describe('reports/exportReport', () => {
+  it('writes a gallery PDF, reports progress and logs the export with its sha256', async () => {
+    const a = store.saveRun('What color is the circle?');
+    const b = store.saveRun('Where is the circle?');
+    store.project.addAnnotation({ runId: a, tag: 'wrong-attribute', severity: 'high', regions: [{ shape: 'box', x: 10, y: 10, width: 40, height: 40 }], sensitive: true });
+    const galleryId = store.project.createGallery('circles', { promptText: 'circle' });
+    const out = join(scratch.dir, 'gallery.pdf');
+    const progress: number[] = [];
+    const result = await exportReport(store.project, { source: { galleryId }, format: 'pdf', out, projectName: 'audit', date: new Date('2026-11-26T21:00:00Z'), onProgress: (p) => progress.push(p.done) });
+    expect(result.runIds.sort()).toEqual([a, b].sort());
+    expect(progress).toEqual([1, 2]);
+    expect(scratch.pageCount(out)).toBe(3);
+    expect(scratch.text(out)).toContain('Gallery “circles”');
+    const bytes = readFileSync(out);
+    expect(result.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const [logged] = store.project.listReportExports();
+    expect(logged).toMatchObject({ format: 'pdf', path: out, galleryId, redacted: true, sha256: result.sha256 });
+    // No temp file left next to the report.
+    expect(readdirSync(scratch.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('writes one run as a full-resolution PNG and refuses a multi-run PNG', async () => {
+    const a = store.saveRun('What color is the circle?');
+    store.saveRun('Where is the circle?');
+    const out = join(scratch.dir, 'run.png');
+    await exportReport(store.project, { source: { runId: a }, format: 'png', out, projectName: 'audit' });
+    const { width, height } = await sharp(out).metadata();
+    expect([width, height]).toEqual([WIDTH, HEIGHT]);
+    const galleryId = store.project.createGallery('all', {});
+    await expect(exportReport(store.project, { source: { galleryId }, format: 'png', out: join(scratch.dir, 'x.png'), projectName: 'audit' })).rejects.toThrow(/PNG export holds one run; this gallery holds 2/);
+    expect(existsSync(join(scratch.dir, 'x.png'))).toBe(false);
+  });
+});
+
+describe('cli/report', () => {
+  it('exports a run from the command line with a fixed date, reproducibly', async () => {
+    const runId = store.saveRun('What color is the circle?');
+    store.project.checkpoint();
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      for (const name of ['one.pdf', 'two.pdf']) {
+        await reportCommand(['--project', store.path, '--run', String(runId), '--format', 'pdf', '--out', join(scratch.dir, name), '--date', '2026-11-26T21:00:00Z']);
+      }
+      expect(String(stdout.mock.calls[0]?.[0])).toMatch(/^PDF report of run \d+ written to .*one\.pdf/);
+    } finally {
+      stdout.mockRestore();
+    }
+    expect(readFileSync(join(scratch.dir, 'one.pdf')).equals(readFileSync(join(scratch.dir, 'two.pdf')))).toBe(true);
+    expect(scratch.text(join(scratch.dir, 'one.pdf'))).toContain(MODEL_SHA);
+    await expect(reportCommand(['--project', store.path, '--run', '1', '--gallery', '1', '--out', 'x.pdf'])).rejects.toThrow(/exactly one of --run ID or --gallery ID/);
+    await expect(reportCommand(['--project', store.path, '--run', '1', '--format', 'svg', '--out', 'x.svg'])).rejects.toThrow(/--format expects pdf or png/);
+  });
+});
