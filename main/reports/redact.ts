@@ -23,34 +23,85 @@ export function redactionBlock(width: number, height: number): number {
 export async function redact(image: RgbImage, mask: Uint8Array | null): Promise<RgbImage> {
   if (!mask) return image;
   const { width, height } = image;
+  const box = maskBounds(mask, width, height);
+  if (!box) return image;
   const block = redactionBlock(width, height);
-  const coarse = pixelate(image, block);
-  const blurred = await sharp(Buffer.from(coarse.buffer, coarse.byteOffset, coarse.byteLength), { raw: { width, height, channels: 3 } })
+  // Work on the masked area plus a margin (the blur's reach), aligned to the block grid so the
+  // result does not depend on where the margin happens to end.
+  const x0 = Math.max(0, Math.floor((box.x0 - 2 * block) / block) * block);
+  const y0 = Math.max(0, Math.floor((box.y0 - 2 * block) / block) * block);
+  const x1 = Math.min(width, box.x1 + 2 * block);
+  const y1 = Math.min(height, box.y1 + 2 * block);
+  const cw = x1 - x0;
+  const ch = y1 - y0;
+  const crop = new Uint8Array(cw * ch * 3);
+  for (let y = 0; y < ch; y++) crop.set(image.data.subarray(((y0 + y) * width + x0) * 3, ((y0 + y) * width + x1) * 3), y * cw * 3);
+  const coarse = pixelate({ width: cw, height: ch, data: crop }, block);
+  const blurred = await sharp(Buffer.from(coarse.buffer, coarse.byteOffset, coarse.byteLength), { raw: { width: cw, height: ch, channels: 3 } })
     .blur(block / 2)
     .raw()
     .toBuffer();
   const out = new Uint8Array(image.data);
-  for (let i = 0; i < width * height; i++) {
-    if (!mask[i]) continue;
-    out[i * 3] = blurred[i * 3] as number;
-    out[i * 3 + 1] = blurred[i * 3 + 1] as number;
-    out[i * 3 + 2] = blurred[i * 3 + 2] as number;
+  for (let y = box.y0; y < box.y1; y++) {
+    for (let x = box.x0; x < box.x1; x++) {
+      if (!mask[y * width + x]) continue;
+      const o = (y * width + x) * 3;
+      const b = ((y - y0) * cw + (x - x0)) * 3;
+      out[o] = blurred[b] as number;
+      out[o + 1] = blurred[b + 1] as number;
+      out[o + 2] = blurred[b + 2] as number;
+    }
   }
   return { width, height, data: out };
 }
 
+/** Bounding box of the set pixels [x0, x1) × [y0, y1), or null when none is set. */
+function maskBounds(mask: Uint8Array, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  let x0 = width;
+  let y0 = height;
+  let x1 = 0;
+  let y1 = 0;
+  for (let y = 0; y < height; y++) {
+    const row = mask.subarray(y * width, (y + 1) * width);
+    const first = row.indexOf(1);
+    if (first < 0) continue;
+    x0 = Math.min(x0, first);
+    x1 = Math.max(x1, row.lastIndexOf(1) + 1);
+    y0 = Math.min(y0, y);
+    y1 = y + 1;
+  }
+  return x1 > x0 ? { x0, y0, x1, y1 } : null;
+}
+
+/** Each block × block tile replaced by its mean colour. */
 function pixelate(image: RgbImage, block: number): Uint8Array {
   const { width, height, data } = image;
   const out = new Uint8Array(data.length);
   for (let by = 0; by < height; by += block) {
+    const ye = Math.min(height, by + block);
     for (let bx = 0; bx < width; bx += block) {
-      const ye = Math.min(height, by + block);
       const xe = Math.min(width, bx + block);
-      const sum = [0, 0, 0];
-      for (let y = by; y < ye; y++) for (let x = bx; x < xe; x++) for (let c = 0; c < 3; c++) sum[c] = (sum[c] as number) + (data[(y * width + x) * 3 + c] as number);
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let y = by; y < ye; y++) {
+        for (let i = (y * width + bx) * 3, end = (y * width + xe) * 3; i < end; i += 3) {
+          r += data[i] as number;
+          g += data[i + 1] as number;
+          b += data[i + 2] as number;
+        }
+      }
       const count = (ye - by) * (xe - bx);
-      const mean = sum.map((s) => Math.round(s / count));
-      for (let y = by; y < ye; y++) for (let x = bx; x < xe; x++) for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = mean[c] as number;
+      const mr = Math.round(r / count);
+      const mg = Math.round(g / count);
+      const mb = Math.round(b / count);
+      for (let y = by; y < ye; y++) {
+        for (let i = (y * width + bx) * 3, end = (y * width + xe) * 3; i < end; i += 3) {
+          out[i] = mr;
+          out[i + 1] = mg;
+          out[i + 2] = mb;
+        }
+      }
     }
   }
   return out;
