@@ -14,7 +14,8 @@ import { caseFromRun, galleryRunIds } from './from-store';
 import { renderReportPdf, type ReportProgress } from './pdf/document';
 import type { ReportCase, ReportStyle } from './types';
 
-export type ReportSource = { runId: number } | { galleryId: number };
+/** One run, a comparison (several runs side by side, in the given order) or a gallery. */
+export type ReportSource = { runId: number } | { runIds: number[] } | { galleryId: number };
 
 export interface ExportReportOptions {
   source: ReportSource;
@@ -50,9 +51,10 @@ export function projectDisplayName(path: string): string {
 
 export async function exportReport(project: Project, options: ExportReportOptions): Promise<ExportReportResult> {
   const { source, format } = options;
-  const runIds = 'runId' in source ? [source.runId] : galleryRunIds(project, source.galleryId);
-  if (runIds.length === 0) throw new DexarError('validation', `gallery ${'galleryId' in source ? source.galleryId : ''} holds no runs; nothing to export`);
-  if (format === 'png' && runIds.length !== 1) throw new DexarError('validation', `a PNG export holds one run; this gallery holds ${runIds.length} (export it as pdf)`);
+  const runIds = 'runId' in source ? [source.runId] : 'runIds' in source ? [...new Set(source.runIds)] : galleryRunIds(project, source.galleryId);
+  const what = 'galleryId' in source ? `gallery ${source.galleryId}` : 'the selection';
+  if (runIds.length === 0) throw new DexarError('validation', `${what} holds no runs; nothing to export`);
+  if (format === 'png' && runIds.length !== 1) throw new DexarError('validation', `a PNG export holds one run; ${what} holds ${runIds.length} (export it as pdf)`);
   const mapOptions = { ...(options.map ? { map: options.map } : {}), ...(options.style ? { style: options.style } : {}) };
   const cases = runIds.map((id) => caseFromRun(project, id, mapOptions));
 
@@ -62,7 +64,8 @@ export async function exportReport(project: Project, options: ExportReportOption
     options.onProgress?.({ done: 1, total: 1, caseTitle: (cases[0] as ReportCase).title });
   } else {
     const gallery = 'galleryId' in source ? project.getGallery(source.galleryId) : undefined;
-    const title = gallery ? `Gallery “${gallery.name}”` : `${(cases[0] as ReportCase).title}: ${(cases[0] as ReportCase).prompt}`;
+    const first = cases[0] as ReportCase;
+    const title = gallery ? `Gallery “${gallery.name}”` : cases.length > 1 ? `Comparison of runs ${runIds.join(', ')}` : `${first.title}: ${first.prompt}`;
     data = await renderReportPdf({ projectName: options.projectName, date: options.date ?? new Date(), title }, cases, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -5,10 +5,10 @@ import { parseFlags, UsageError } from '../args';
 import { progressBar } from '../progress';
 
 export const summary = 'export a run or a gallery as an annotated PDF report (or one run as PNG)';
-export const usage = `dexar report --project FILE.dexar (--run ID | --gallery ID) --format pdf|png --out FILE [--token N] [--date ISO]
+export const usage = `dexar report --project FILE.dexar (--run ID [--run ID …] | --gallery ID) --format pdf|png --out FILE [--token N] [--date ISO]
 
   --project FILE  the project file
-  --run ID        one run
+  --run ID        one run; repeat it to compare several runs in one PDF
   --gallery ID    every run of a gallery (pinned runs and those matching its filter; pdf only)
   --format F      pdf (cover + one page per run) or png (the annotated image at full resolution)
   --out FILE      file to write (replaced atomically)
@@ -25,7 +25,7 @@ function positiveInt(flag: string, raw: string | undefined): number | undefined 
 export async function run(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {
     project: { type: 'string' },
-    run: { type: 'string' },
+    run: { type: 'string', multiple: true },
     gallery: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
@@ -33,9 +33,9 @@ export async function run(argv: string[]): Promise<void> {
     date: { type: 'string' },
   });
   if (!flags.project || !flags.out) throw new UsageError('--project and --out are required');
-  const runId = positiveInt('run', flags.run);
+  const runIds = (flags.run ?? []).map((raw) => positiveInt('run', raw) as number);
   const galleryId = positiveInt('gallery', flags.gallery);
-  if ((runId === undefined) === (galleryId === undefined)) throw new UsageError('give exactly one of --run ID or --gallery ID');
+  if ((runIds.length === 0) === (galleryId === undefined)) throw new UsageError('give --run ID (one or more) or --gallery ID, not both');
   const format = flags.format ?? 'pdf';
   if (format !== 'pdf' && format !== 'png') throw new UsageError(`--format expects pdf or png, got ${JSON.stringify(format)}`);
   const token = flags.token === undefined ? undefined : Number(flags.token);
@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<void> {
   process.once('SIGINT', onSigint);
   try {
     const result = await exportReport(project, {
-      source: runId !== undefined ? { runId } : { galleryId: galleryId as number },
+      source: galleryId !== undefined ? { galleryId } : runIds.length === 1 ? { runId: runIds[0] as number } : { runIds },
       format,
       out: flags.out,
       projectName: projectDisplayName(flags.project),

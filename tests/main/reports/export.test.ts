@@ -41,6 +41,18 @@ describe('reports/exportReport', () => {
     expect(readdirSync(scratch.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
+  it('puts several runs side by side as a comparison, in the order given', async () => {
+    const a = store.saveRun('What color is the circle?');
+    const b = store.saveRun('Where is the circle?');
+    const out = join(scratch.dir, 'compare.pdf');
+    const result = await exportReport(store.project, { source: { runIds: [b, a] }, format: 'pdf', out, projectName: 'audit' });
+    expect(result.runIds).toEqual([b, a]);
+    expect(scratch.pageCount(out)).toBe(3);
+    const text = scratch.text(out);
+    expect(text).toContain(`Comparison of runs ${b}, ${a}`);
+    expect(text.indexOf('Where is the circle?')).toBeLessThan(text.indexOf('What color is the circle?'));
+  });
+
   it('writes one run as a full-resolution PNG and refuses a multi-run PNG', async () => {
     const a = store.saveRun('What color is the circle?');
     store.saveRun('Where is the circle?');
@@ -49,7 +61,7 @@ describe('reports/exportReport', () => {
     const { width, height } = await sharp(out).metadata();
     expect([width, height]).toEqual([WIDTH, HEIGHT]);
     const galleryId = store.project.createGallery('all', {});
-    await expect(exportReport(store.project, { source: { galleryId }, format: 'png', out: join(scratch.dir, 'x.png'), projectName: 'audit' })).rejects.toThrow(/PNG export holds one run; this gallery holds 2/);
+    await expect(exportReport(store.project, { source: { galleryId }, format: 'png', out: join(scratch.dir, 'x.png'), projectName: 'audit' })).rejects.toThrow(/PNG export holds one run; gallery \d+ holds 2/);
     expect(existsSync(join(scratch.dir, 'x.png'))).toBe(false);
   });
 });
@@ -69,7 +81,7 @@ describe('cli/report', () => {
     }
     expect(readFileSync(join(scratch.dir, 'one.pdf')).equals(readFileSync(join(scratch.dir, 'two.pdf')))).toBe(true);
     expect(scratch.text(join(scratch.dir, 'one.pdf'))).toContain(MODEL_SHA);
-    await expect(reportCommand(['--project', store.path, '--run', '1', '--gallery', '1', '--out', 'x.pdf'])).rejects.toThrow(/exactly one of --run ID or --gallery ID/);
+    await expect(reportCommand(['--project', store.path, '--run', '1', '--gallery', '1', '--out', 'x.pdf'])).rejects.toThrow(/give --run ID \(one or more\) or --gallery ID, not both/);
     await expect(reportCommand(['--project', store.path, '--run', '1', '--format', 'svg', '--out', 'x.svg'])).rejects.toThrow(/--format expects pdf or png/);
   });
 });
