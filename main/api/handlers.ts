@@ -3,7 +3,7 @@ import type { HostKind } from '../../shared/api/contract';
 import { DexarError } from '../../shared/api/envelope';
 import { appInfo } from '../app/info';
 import { listDirectory } from '../app/file-browser';
-import { imageSummary, importPaths, importUpload } from '../app/image-import';
+import { imageSummary, importPaths, importUpload, thumbnailUrl } from '../app/image-import';
 import { listBuiltinModels } from '../app/models';
 import type { RunService } from '../app/runs';
 import type { Workspace } from '../app/workspace';
@@ -73,7 +73,11 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
     },
     'annotations.delete': async ({ id }) => ({ deleted: (await project()).deleteAnnotation(id) }),
 
-    'gallery.query': async (query) => (await project()).queryGallery(query),
+    'gallery.query': async (query) => {
+      const p = await project();
+      const page = p.queryGallery(query);
+      return { ...page, items: page.items.map((run) => ({ ...run, thumbnail: thumbnailUrl(p, run.imageSha) })) };
+    },
     'galleries.list': async () => (await project()).listGalleries(),
     'galleries.save': async ({ id, name, filter }) => {
       const p = await project();

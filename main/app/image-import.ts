@@ -3,10 +3,14 @@ import type { ImageSummary, ImportReport } from '../../shared/api/library';
 import type { ImageRecord, Project } from '../store';
 import { checkedPath, imagesInFolder, isDirectory } from './file-browser';
 
+/** An image's stored thumbnail as a data: URL (a 1×1 transparent GIF if it has none). */
+export function thumbnailUrl(project: Project, sha256: string): string {
+  const thumb = project.getThumbnail(sha256);
+  return thumb ? `data:image/${thumb.format};base64,${thumb.data.toString('base64')}` : 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+}
+
 export function imageSummary(project: Project, image: ImageRecord): ImageSummary {
-  const thumb = project.getThumbnail(image.sha256);
-  const thumbnail = thumb ? `data:image/${thumb.format};base64,${thumb.data.toString('base64')}` : 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
-  return { sha256: image.sha256, name: image.name, format: image.format, width: image.width, height: image.height, byteSize: image.byteSize, thumbnail };
+  return { sha256: image.sha256, name: image.name, format: image.format, width: image.width, height: image.height, byteSize: image.byteSize, thumbnail: thumbnailUrl(project, image.sha256) };
 }
 
 function message(err: unknown): string {

@@ -104,7 +104,10 @@ export const methods = {
   },
   'annotations.delete': { input: z.object({ id: z.number().int().positive() }).strict(), output: z.object({ deleted: z.boolean() }) },
 
-  'gallery.query': { input: GalleryQuerySchema.strict(), output: GalleryPageSchema },
+  'gallery.query': {
+    input: GalleryQuerySchema.strict(),
+    output: GalleryPageSchema.extend({ items: z.array(RunSummarySchema.extend({ thumbnail: z.string().startsWith('data:image/') })) }),
+  },
   'galleries.list': { input: Empty, output: z.array(GallerySchema) },
   'galleries.save': {
     input: z.object({ id: z.number().int().positive().optional(), name: z.string().trim().min(1).max(200), filter: GalleryFilterSchema }).strict(),

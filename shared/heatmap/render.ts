@@ -45,3 +45,23 @@ export function renderOverlay(values: Float32Array | readonly number[], style: O
   }
   return out;
 }
+
+/**
+ * A signed difference (e.g. map A − map B, values in [−range, range]) on a diverging colormap:
+ * zero is transparent, and opacity grows with the size of the difference.
+ */
+export function renderDifference(values: Float32Array | readonly number[], colormap: ColormapName, opacity: number, range = 1): Uint8ClampedArray {
+  const lut = colormapLut(colormap);
+  const out = new Uint8ClampedArray(values.length * 4);
+  for (let i = 0; i < values.length; i++) {
+    const raw = values[i] as number;
+    if (!Number.isFinite(raw)) continue;
+    const v = Math.min(1, Math.max(-1, raw / range));
+    const level = Math.round(((v + 1) / 2) * 255) * 3;
+    out[i * 4] = lut[level] as number;
+    out[i * 4 + 1] = lut[level + 1] as number;
+    out[i * 4 + 2] = lut[level + 2] as number;
+    out[i * 4 + 3] = Math.round(255 * opacity * Math.abs(v));
+  }
+  return out;
+}

@@ -33,7 +33,7 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await expect(page.getByTestId('generate')).toBeEnabled();
   await page.getByTestId('prompt').fill('Describe the image.');
   await page.getByTestId('generate').click();
-  await expect(page.getByTestId('run-history').locator('button')).toHaveCount(1, { timeout: 60_000 });
+  await expect(page.getByTestId('run-history').locator('button.entry')).toHaveCount(1, { timeout: 60_000 });
   const tokens = page.getByTestId('token');
   expect(await tokens.count()).toBeGreaterThanOrEqual(2);
   await page.screenshot({ path: screenshotPath('run-view.png') });
@@ -70,6 +70,47 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await expect(page.getByTestId('findings')).toContainText('Wrong attribute');
   await page.screenshot({ path: screenshotPath('annotate.png') });
 
+  // A second run on the same image, then both side by side.
+  await page.getByTestId('tab-run').click();
+  await page.getByTestId('prompt').fill('What color is the star?');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-history').locator('button.entry')).toHaveCount(2, { timeout: 60_000 });
+  await page.getByTestId('add-compare').nth(0).click();
+  await page.getByTestId('add-compare').nth(1).click();
+  await page.getByTestId('view-compare').click();
+  await expect(page.getByTestId('compare-pane')).toHaveCount(2);
+  await page.screenshot({ path: screenshotPath('compare.png') });
+  // Synchronised zoom: a wheel over one pane zooms both.
+  const panes = page.getByTestId('compare-canvas');
+  const before = [await panes.nth(0).screenshot(), await panes.nth(1).screenshot()];
+  const paneBox = await panes.nth(0).boundingBox();
+  if (!paneBox) throw new Error('pane has no box');
+  await page.mouse.move(paneBox.x + paneBox.width / 2, paneBox.y + paneBox.height / 2);
+  await page.mouse.wheel(0, -400);
+  await page.waitForTimeout(200);
+  expect((await panes.nth(0).screenshot()).equals(before[0] as Buffer)).toBe(false);
+  expect((await panes.nth(1).screenshot()).equals(before[1] as Buffer)).toBe(false);
+  await page.getByTestId('mode-difference').click();
+  await expect(page.getByTestId('compare-canvas')).toHaveCount(1);
+  await page.screenshot({ path: screenshotPath('compare-difference.png') });
+  await page.getByTestId('mode-swipe').click();
+  await expect(page.getByTestId('swipe')).toBeVisible();
+
+  // The annotated run shows up in a gallery filtered by its tag; save and pin it.
+  await page.getByTestId('view-gallery').click();
+  await expect(page.getByTestId('gallery-count')).toContainText('2 runs');
+  await page.getByTestId('filter-wrong-attribute').click();
+  await expect(page.getByTestId('gallery-count')).toContainText('1 run');
+  await expect(page.getByTestId('gallery-item')).toHaveCount(1);
+  await page.getByTestId('gallery-name').fill('Attribute failures');
+  await page.getByTestId('gallery-save').click();
+  await page.getByTestId('pin').click();
+  await expect(page.getByTestId('pin')).toHaveText('Pinned');
+  await page.screenshot({ path: screenshotPath('gallery.png') });
+  // Open the item back in the run view.
+  await page.getByTestId('gallery-item').locator('button.open').click();
+  await expect(page.getByTestId('tab-annotate')).toContainText('(1)');
+
   // Relaunch the workstation on the same data folder: the run and the finding are still there.
   expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
   await host.stop();
@@ -77,7 +118,11 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await page.goto(host.launchUrl);
   consoleErrors.length = 0; // the old page's socket failed to reconnect to the stopped host, as it should
   await page.getByTestId('thumbnail').first().click();
-  await expect(page.getByTestId('run-history').locator('button')).toHaveCount(1);
+  await expect(page.getByTestId('run-history').locator('button.entry')).toHaveCount(2);
+  await page.getByTestId('view-gallery').click();
+  await page.getByTestId('gallery-select').selectOption({ label: 'Attribute failures (1 pinned)' });
+  await expect(page.getByTestId('gallery-count')).toContainText('1 run · Attribute failures');
+  await page.getByTestId('gallery-item').locator('button.open').click();
   await page.getByTestId('tab-annotate').click();
   await expect(page.getByTestId('findings')).toContainText('Wrong attribute');
   await page.getByTestId('findings').getByText('Wrong attribute').click();

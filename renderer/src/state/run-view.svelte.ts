@@ -6,16 +6,9 @@
 import type { DexarApi } from '../../../shared/api/contract';
 import type { ImageSummary } from '../../../shared/api/library';
 import type { DisplayGeometry, MapSelection, ModelSummary, RunSettings, RunSummary, RunToken, RunView, StartRun } from '../../../shared/api/runs';
-import { imageTransform, mapToImage } from '../../../shared/dexar/geometry';
+import { mapOnImage, runGridMap, type GridMap, type MapMethod } from './run-maps';
 
-export type MapMethod = 'dexar' | 'unfiltered' | 'attention' | 'random';
-
-const KIND: Record<MapMethod, { token: string; sentence: string }> = {
-  dexar: { token: 'token', sentence: 'sentence' },
-  unfiltered: { token: 'unfiltered-token', sentence: 'unfiltered' },
-  attention: { token: 'baseline-attention-token', sentence: 'baseline-attention' },
-  random: { token: 'baseline-random-token', sentence: 'baseline-random' },
-};
+export type { MapMethod } from './run-maps';
 
 export interface JobState {
   jobId: string;
@@ -137,7 +130,7 @@ export class RunViewState {
   }
 
   /** The grid values of the selected map for a method, or undefined when the run lacks it. */
-  gridValues(method: MapMethod): { values: ArrayLike<number>; gh: number; gw: number } | undefined {
+  gridValues(method: MapMethod): GridMap | undefined {
     const selection = this.#selection;
     const job = this.#job;
     if (job && method === 'dexar' && selection.kind === 'token' && job.grid) {
@@ -146,9 +139,7 @@ export class RunViewState {
     }
     const run = this.#run;
     if (!run || job) return undefined;
-    const kind = selection.kind === 'token' ? KIND[method].token : KIND[method].sentence;
-    const found = run.heatmaps.find((h) => h.kind === kind && (selection.kind === 'sentence' ? h.tokenIndex === null : h.tokenIndex === selection.index));
-    return found && { values: found.values, gh: found.gh, gw: found.gw };
+    return runGridMap(run, method, selection);
   }
 
   /** The selected map on the image's pixels (NaN where the model saw nothing). */
@@ -157,6 +148,6 @@ export class RunViewState {
     const grid = this.gridValues(method);
     const geometry = this.#job ? this.#streamGeometry : this.#run?.geometry;
     if (!image || !grid || !geometry) return undefined;
-    return mapToImage(grid.values, grid.gh, grid.gw, imageTransform(geometry, image.width, image.height), image.width, image.height);
+    return mapOnImage(grid, geometry, image.width, image.height);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COLORMAP_NAMES, colormapCss, colormapLut } from '../../../shared/heatmap/colormap';
-import { DEFAULT_OVERLAY, renderOverlay } from '../../../shared/heatmap/render';
+import { DEFAULT_OVERLAY, renderDifference, renderOverlay } from '../../../shared/heatmap/render';
 
 describe('shared/heatmap/colormapLut', () => {
   it('starts and ends on the anchors matplotlib defines', () => {
@@ -13,7 +13,7 @@ describe('shared/heatmap/colormapLut', () => {
   });
 
   it('is monotone in lightness for the perceptual maps', () => {
-    for (const name of COLORMAP_NAMES.filter((n) => n !== 'turbo')) {
+    for (const name of COLORMAP_NAMES.filter((n) => n !== 'turbo' && n !== 'puor')) {
       const lut = colormapLut(name);
       const luma = (l: number) => 0.2126 * (lut[l * 3] as number) + 0.7152 * (lut[l * 3 + 1] as number) + 0.0722 * (lut[l * 3 + 2] as number);
       for (let l = 8; l < 256; l += 8) expect(luma(l), `${name} at ${l}`).toBeGreaterThanOrEqual(luma(l - 8) - 1);
@@ -39,5 +39,18 @@ describe('shared/heatmap/renderOverlay', () => {
     const px = renderOverlay([2, 4, 6], { ...DEFAULT_OVERLAY, colormap: 'gray', opacity: 1, alphaByValue: true, range: [2, 6] });
     expect([px[3], px[7], px[11]]).toEqual([0, 128, 255]);
     expect([px[4], px[8]]).toEqual([129, 255]);
+  });
+});
+
+describe('shared/heatmap/renderDifference', () => {
+  it('centres zero (transparent) and scales alpha with |difference|', () => {
+    const px = renderDifference([-1, 0, 0.5, 1, Number.NaN], 'puor', 1);
+    const lut = colormapLut('puor');
+    expect([...px.slice(0, 3)]).toEqual([...lut.slice(0, 3)]);
+    expect(px[3]).toBe(255);
+    expect(px[7]).toBe(0);
+    expect(px[11]).toBe(128);
+    expect([...px.slice(12, 15)]).toEqual([...lut.slice(255 * 3)]);
+    expect(px[19]).toBe(0);
   });
 });
