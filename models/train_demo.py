@@ -50,6 +50,7 @@ p.add_argument("--weight_decay", type=float, default=0.05, help="AdamW decoupled
 p.add_argument("--grad_clip", type=float, default=1.0, help="global grad-norm clip")
 # system
 p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the team machine has 2 cores)")
+p.add_argument("--device", default="cpu", help="torch device; the recipe targets CPU, 'cuda' only speeds up iterating")
 p.add_argument("--log_every", type=int, default=50, help="steps between loss lines")
 p.add_argument("--val_every", type=int, default=1000, help="steps between periodic validations (0: never)")
 
@@ -76,6 +77,7 @@ def optimizer(model, a: argparse.Namespace) -> torch.optim.Optimizer:
 
 
 def loss_fn(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    batch = {k: v.to(model.device) for k, v in batch.items()}
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                    pixel_values=batch["pixel_values"]).logits
     # Position i predicts token i+1; targets are IGNORE outside the answer.
@@ -89,6 +91,7 @@ def main() -> None:
     torch.set_num_threads(a.threads)
     cfg = DemoConfig(**{f.name: getattr(a, f.name) for f in fields(DemoConfig)})
     model, tok = build_model(cfg, a.seed)
+    model.to(a.device)
     n_img = (cfg.image_size // cfg.patch_size) ** 2
     enc = Encoder(tok, n_img)
     weights = {t + 1: float(w) for t, w in enumerate(a.weights.split(","))}
@@ -132,7 +135,7 @@ def main() -> None:
         "torch_threads": a.threads, "heldout": {"seed": a.eval_seed, "n": a.eval_n, "accuracy": table},
         "validation_history": history,
     }
-    print("saved", save_checkpoint(model.eval(), tok, cfg, a.out, recipe))
+    print("saved", save_checkpoint(model.eval().cpu(), tok, cfg, a.out, recipe))
 
 
 if __name__ == "__main__":

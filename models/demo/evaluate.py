@@ -23,6 +23,7 @@ def greedy_answers(model, enc: Encoder, samples: list[Sample], batch_size: int =
             part = idx[b : b + batch_size]
             ids = torch.tensor([enc.prompt_ids(samples[i].qa.prompt) for i in part])
             pix = torch.stack([pixel_values(render(samples[i].scene)[0]) for i in part])
+            ids, pix = ids.to(model.device), pix.to(model.device)
             gen = model.generate(
                 input_ids=ids, attention_mask=torch.ones_like(ids), pixel_values=pix,
                 max_new_tokens=max_new, do_sample=False, eos_token_id=enc.eos_id, pad_token_id=enc.pad_id)
