@@ -16,8 +16,10 @@ API (numpy in, numpy out; batch 1 except vision/embed):
   .inputs_embeds(ids (S,), pixel (1,3,H,W)) → (1,S,d) token embeds with image rows replaced
   .step(inputs_embeds, past=None, explain_rows=()) → StepOutput (positions continue from past)
   .prefill(ids, pixel, explain_rows) / .decode(token_id, past, explain_rows)
-  .explain(m (K,T,d), values (L,H_kv,S,hd), layer_ids, target_ids, norm_twice_last=None)
-        → (G (K,T,H,S), lens_scores (K,T)); G[k,t,:, :q_t+1] is the meaningful part
+  .explain(m (K,T,d), values (K,H_kv,S,hd), layer_ids, target_ids, norm_twice_last=None)
+        → (G (K,T,H,S), lens_scores (K,T)); G[k,t,:, :q_t+1] is the meaningful part;
+        values = the value cache of the layers in layer_ids, in that order (Bundle.layer_values)
+  .layer_values(present_values (L,1,H_kv,S,hd), layer_ids) → (K,H_kv,S,hd)
   .explain_answer(prompt_ids, pixel, answer_ids, layers=None, norm_twice_last=None) → ExplainResult
         one teacher-forced pass over prompt + answer[:-1]; q_t = S0 - 1 + t (t = 0..T-1, 0-based)
 """
@@ -31,6 +33,11 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+
+
+# The bundle format this runner reads (models/export/manifest.FORMAT_VERSION); version 1's
+# explain head took all L layers' values and cannot be driven by this code.
+SUPPORTED_FORMAT_VERSION = 2
 
 
 class BundleError(Exception):
@@ -92,6 +99,13 @@ class Bundle:
         if not mpath.is_file():
             raise BundleError(f"bundle {root}: expected manifest.json; found {'no such folder' if not root.is_dir() else 'none'}")
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        version = manifest.get("format_version")
+        if manifest.get("format") != "dexar-bundle" or version != SUPPORTED_FORMAT_VERSION:
+            raise BundleError(
+                f"bundle {root}: expected format dexar-bundle version {SUPPORTED_FORMAT_VERSION}; found format "
+                f"{manifest.get('format')!r} version {version!r}"
+                + (" (an older bundle: re-export it with python -m models.export)"
+                   if isinstance(version, int) and version < SUPPORTED_FORMAT_VERSION else ""))
         if verify:
             from models.export.manifest import validate_manifest
 
@@ -203,12 +217,20 @@ class Bundle:
     def decode(self, token_id: int, past: StepOutput, explain_rows=()) -> StepOutput:
         return self.step(self.embed(np.asarray([[token_id]], np.int64)), past, explain_rows)
 
+    def layer_values(self, present_values: np.ndarray, layer_ids) -> np.ndarray:
+        """(K, H_kv, S, hd): the explain head's `values`, the cache of the layers in layer_ids, in order."""
+        return np.ascontiguousarray(np.asarray(present_values)[np.asarray(layer_ids, np.int64), 0], np.float32)
+
     def explain(self, m, values, layer_ids, target_ids, norm_twice_last: bool | None = None):
+        """G rows and lens scores for the K layers in layer_ids; values (K, H_kv, S, hd) in the same order."""
         if norm_twice_last is None:
             norm_twice_last = self.manifest["explain"]["norm_twice_last"]
         ids = [int(i) for i in np.asarray(layer_ids).reshape(-1)]
         if len(set(ids)) != len(ids) or not all(0 <= i < self.num_layers for i in ids):
             raise BundleError(f"explain layer_ids: expected distinct ids in [0, {self.num_layers}); found {ids}")
+        if np.shape(values)[0] != len(ids) or np.shape(m)[0] != len(ids):
+            raise BundleError(f"explain: expected m and values for the {len(ids)} layers in layer_ids; "
+                              f"found m {np.shape(m)}, values {np.shape(values)}")
         feeds = {
             "m": np.asarray(m, np.float32), "values": np.asarray(values, np.float32),
             "layer_ids": np.asarray(layer_ids, np.int64), "target_ids": np.asarray(target_ids, np.int64),
@@ -227,6 +249,7 @@ class Bundle:
         rows = np.arange(len(answer_ids), dtype=np.int64) + len(prompt_ids) - 1
         out = self.prefill(seq, pixel_values, rows)
         m = out.explain_m[layer_ids, 0]  # (K, T, d)
-        G, scores = self.explain(m, out.present_values[:, 0], layer_ids, answer_ids, norm_twice_last)
+        G, scores = self.explain(m, self.layer_values(out.present_values, layer_ids), layer_ids, answer_ids,
+                                 norm_twice_last)
         attn = out.explain_attn[layer_ids, 0].transpose(0, 2, 1, 3)  # (K, T, H, S)
         return ExplainResult(rows, layer_ids, G, scores, attn, out.logits[0])

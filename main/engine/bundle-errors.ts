@@ -1,5 +1,6 @@
 /** Typed bundle failures: each says what was expected and what was found (STYLE 6). */
 import { DexarError } from '../../shared/api/envelope';
+import { SUPPORTED_FORMAT_VERSION } from './manifest';
 
 export class BundleNotFoundError extends DexarError {
   constructor(readonly path: string, found: string) {
@@ -21,7 +22,7 @@ export class BundleTamperedError extends DexarError {
 
 export class UnsupportedBundleVersionError extends DexarError {
   constructor(found: string) {
-    super('unsupported', `bundle manifest: expected format "dexar-bundle" version 1, found ${found}; use an app version that reads it or re-export`, 'UnsupportedBundleVersionError');
+    super('unsupported', `bundle manifest: expected format "dexar-bundle" version ${SUPPORTED_FORMAT_VERSION}, found ${found}; use an app version that reads it or re-export`, 'UnsupportedBundleVersionError');
   }
 }
 

@@ -78,7 +78,10 @@ export async function loadBundle(path: string, options: LoadOptions = {}): Promi
 export function checkManifest(json: unknown): BundleManifest {
   const head = (json ?? {}) as { format?: unknown; format_version?: unknown };
   if (head.format !== 'dexar-bundle' || head.format_version !== SUPPORTED_FORMAT_VERSION) {
-    throw new UnsupportedBundleVersionError(`format ${JSON.stringify(head.format)} version ${JSON.stringify(head.format_version)}`);
+    const older = head.format === 'dexar-bundle' && typeof head.format_version === 'number' && head.format_version < SUPPORTED_FORMAT_VERSION;
+    // Say why an old bundle stopped loading: version 1's explain head takes every layer's value cache.
+    const why = older ? ' (an older export whose explain head has a different input contract; re-export it with python -m models.export)' : '';
+    throw new UnsupportedBundleVersionError(`format ${JSON.stringify(head.format)} version ${JSON.stringify(head.format_version)}${why}`);
   }
   if (!validateManifest(json)) {
     const problems = (validateManifest.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`.trim());

@@ -46,7 +46,7 @@ export interface Preprocessing {
 
 export interface BundleManifest {
   readonly format: 'dexar-bundle';
-  readonly format_version: 1;
+  readonly format_version: 2;
   readonly name: string;
   readonly family: string;
   readonly source: { readonly checkpoint: string; readonly model_type: string; readonly text_model_type?: string; readonly architectures: readonly string[] };
@@ -85,5 +85,8 @@ export interface BundleManifest {
   readonly files: Readonly<Record<string, { readonly sha256: string; readonly bytes: number }>>;
 }
 
-/** The only format version this engine reads. */
-export const SUPPORTED_FORMAT_VERSION = 1;
+/**
+ * The only format version this engine reads. 2: explain.onnx takes the value cache of the K
+ * explained layers only, (K, H_kv, S, hd), and computes only those layers (1 took all L layers).
+ */
+export const SUPPORTED_FORMAT_VERSION = 2;

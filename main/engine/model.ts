@@ -114,18 +114,34 @@ export class VlmModel {
     };
   }
 
-  /** The explain head for K layers × T targets; m is (K, T, d), values the cache's (L, H_kv, S, hd). */
+  /**
+   * The explain head for K layers × T targets; m is (K, T, d). The head computes the K requested
+   * layers only and takes only their value cache (K, H_kv, S, hd), in layerIds order.
+   */
   async explainHead(m: Float32Array, layerIds: readonly number[], targetIds: readonly number[], cache: KvCache, normTwiceLast: boolean): Promise<ExplainHeadOutput> {
     const d = this.manifest.text.hidden_size;
+    if (m.length !== layerIds.length * targetIds.length * d) throw new RangeError(`explain head: expected m of ${layerIds.length}×${targetIds.length}×${d} values, found ${m.length}`);
     const out = await (await this.sessions.session('explain')).run({
       m: f32(m, [layerIds.length, targetIds.length, d]),
-      values: f32(cache.values, cache.explainValueDims),
+      values: f32(layerValues(cache, layerIds), [layerIds.length, cache.shape.kvHeads, cache.length, cache.shape.headDim]),
       layer_ids: i64(layerIds, [layerIds.length]),
       target_ids: i64(targetIds, [targetIds.length]),
       norm_twice_last: f32(Float32Array.of(normTwiceLast ? 1 : 0), []),
     });
     return { gradient: floats(out, 'G'), lensScores: floats(out, 'lens_scores'), width: cache.length };
   }
+}
+
+/** (K, H_kv, P, hd): the cache's values of `layerIds`, in that order (one layer is a contiguous slice of (L, 1, H_kv, P, hd)). */
+export function layerValues(cache: KvCache, layerIds: readonly number[]): Float32Array {
+  const { layers, kvHeads, headDim } = cache.shape;
+  const per = kvHeads * cache.length * headDim;
+  const out = new Float32Array(layerIds.length * per);
+  layerIds.forEach((layer, k) => {
+    if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`explain head: expected layer ids in [0, ${layers}), found ${layer}`);
+    out.set(cache.values.subarray(layer * per, (layer + 1) * per), k * per);
+  });
+  return out;
 }
 
 function floats(out: Record<string, TensorData>, name: string): Float32Array {

@@ -18,7 +18,9 @@ from models.export.checkpoint import Checkpoint
 from models.export.errors import ManifestError
 
 FORMAT = "dexar-bundle"
-FORMAT_VERSION = 1
+# 2: explain.onnx takes the value cache of the K explained layers only, (K, H_kv, S, hd), and
+#    computes only those layers (1 took all L layers' values and computed every layer).
+FORMAT_VERSION = 2
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "bundle-manifest.schema.json"
 # Fallback for checkpoints without a chat template: LLaVA-1.5 / BakLLaVA conversation format.
 DEFAULT_PROMPT_TEMPLATE = "USER: <image>\n{prompt} ASSISTANT:"

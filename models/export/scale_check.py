@@ -71,7 +71,7 @@ def main() -> None:
             t_dec = time.time() - t
             layer_ids = np.arange(max(0, L - 10), L, dtype=np.int64)
             t = time.time()
-            G, scores = head.run(None, {"m": m[layer_ids, 0][:, :1], "values": values[:, 0], "layer_ids": layer_ids,
+            G, scores = head.run(None, {"m": m[layer_ids, 0][:, :1], "values": values[layer_ids, 0], "layer_ids": layer_ids,
                                         "target_ids": np.asarray([1], np.int64),
                                         "norm_twice_last": np.asarray(1.0, np.float32)})
             t_head = time.time() - t

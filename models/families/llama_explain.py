@@ -12,8 +12,10 @@ last layer when `norm_twice_last` is set: the official code takes HF's last hidd
 is already normed, and norms it again) and the lm_head row of the target. tests/models checks
 this against torch autograd.
 
-Batched over T targets and the K layers in `layer_ids`: outputs G (K, T, H, S) and the
-logit-lens scores (K, T). Only G[k, t, :, :q_t+1] is meaningful; the engine slices it.
+Batched over T targets and the K layers in `layer_ids`: inputs m (K, T, d) and the value cache
+of those K layers only (K, H_kv, S, hd); outputs G (K, T, H, S) and the logit-lens scores (K, T).
+Only G[k, t, :, :q_t+1] is meaningful; the engine slices it. Work and input size scale with K,
+not with the model's L (bundle format_version 2; version 1 computed all L layers).
 """
 
 from __future__ import annotations
@@ -38,73 +40,82 @@ def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
 
 
 class LlamaExplainHead(nn.Module):
-    """(m, values, layer_ids, target_ids, norm_twice_last) → (G, lens_scores).
+    """(m, values, layer_ids, target_ids, norm_twice_last) → (G, lens_scores), cost O(K), not O(L).
 
-    Unrolled over all L layers and reading the HF weights through the same transposed views the
-    decoder's Linear layers export to (Wᵀ), so the exporter can store each weight once for both
-    graphs (models/export/onnx_io.save_graphs) and no weights are gathered at run time. Layers not
-    in layer_ids run on zeros and are dropped from the outputs; layer_ids must not repeat.
+    The per-layer tail weights are held stacked along a leading layer axis (post-attention norm
+    (L, d), W_gateᵀ / W_upᵀ (L, d, I), W_downᵀ (L, I, d), W_oᵀ (L, H·hd, d)); the graph gathers
+    the K requested slices first and runs the tail batched over K, so unrequested layers cost
+    nothing. Slice l of each stack holds exactly the bytes of the Wᵀ initializer the decoder's
+    Linear layer exports to, which lets the external weight store (models/export/onnx_io) keep
+    one copy on disk for both graphs. layer_ids may repeat (each entry is computed on its own);
+    the runtimes still refuse repeats as a contract.
     """
 
     def __init__(self, language_model: nn.Module, lm_head: nn.Linear, text_config):
         super().__init__()
-        self.layers = language_model.layers
+        layers = language_model.layers
         self.norm = language_model.norm
         self.lm_head = lm_head
-        self.num_layers = len(self.layers)
+        self.num_layers = len(layers)
         self.num_heads = text_config.num_attention_heads
         self.num_kv_heads = text_config.num_key_value_heads
         self.head_dim = getattr(text_config, "head_dim", None) or text_config.hidden_size // self.num_heads
         self.eps = float(text_config.rms_norm_eps)
-        assert all(getattr(ly.mlp.gate_proj, "bias", None) is None for ly in self.layers), \
+        assert all(getattr(ly.mlp.gate_proj, "bias", None) is None for ly in layers), \
             "expected bias-free SwiGLU MLP projections (Llama/Mistral); found a bias"
 
-    def _layer(self, layer, m, values, w_y, twice):
-        """One layer: m (T, d), values (H_kv, S, hd), w_y (T, d), twice () bool → G (T, H, S), s (T,)."""
-        eps = self.eps
-        g_post = layer.post_attention_layernorm.weight
-        wg_t, wu_t = layer.mlp.gate_proj.weight.t(), layer.mlp.up_proj.weight.t()  # (d, I)
-        wd_t, wo_t = layer.mlp.down_proj.weight.t(), layer.self_attn.o_proj.weight.t()  # (I, d), (H·hd, d)
-        # Forward through the layer tail: h = m + MLP(PostNorm(m)).
-        xn = rms_norm(m, g_post, eps)
-        a1, a2 = torch.matmul(xn, wg_t), torch.matmul(xn, wu_t)  # (T, I)
-        sig = torch.sigmoid(a1)
-        act = a1 * sig
-        h = m + torch.matmul(act * a2, wd_t)
-        # Logit lens, once or twice normed.
-        z1 = rms_norm(h, self.norm.weight, eps)
-        z2 = rms_norm(z1, self.norm.weight, eps)
-        scores = torch.where(twice, (z2 * w_y).sum(-1), (z1 * w_y).sum(-1))
-        # Backward, analytically. x @ W is written (Wᵀ @ xᵀ)ᵀ to reuse the stored Wᵀ.
-        g_h_once = rms_norm_backward(h, w_y, self.norm.weight, eps)
-        g_h_twice = rms_norm_backward(h, rms_norm_backward(z1, w_y, self.norm.weight, eps), self.norm.weight, eps)
-        g_h = torch.where(twice, g_h_twice, g_h_once)  # (T, d)
-        g_act = torch.matmul(wd_t, g_h.t()).t()  # (T, I)
-        g_a1 = g_act * a2 * (sig * (1.0 + a1 * (1.0 - sig)))  # silu'(a) = σ(a)(1 + a(1 − σ(a)))
-        g_a2 = g_act * act
-        g_xn = (torch.matmul(wg_t, g_a1.t()) + torch.matmul(wu_t, g_a2.t())).t()  # (T, d)
-        g_m = g_h + rms_norm_backward(m, g_xn, g_post, eps)
-        # u = W_oᵀ ∂s/∂m per head, then G[h, j] = ⟨u_h, V[kv(h), j]⟩ (grouped heads share V).
-        u = torch.matmul(wo_t, g_m.t()).t()  # (T, H·hd)
-        t = m.shape[0]
-        rep = self.num_heads // self.num_kv_heads
-        u = u.reshape(t, self.num_kv_heads, rep, self.head_dim).permute(1, 0, 2, 3)
-        u = u.reshape(self.num_kv_heads, t * rep, self.head_dim)
-        g = torch.matmul(u, values.transpose(1, 2))  # (H_kv, T·rep, S)
-        g = g.reshape(self.num_kv_heads, t, rep, -1).permute(1, 0, 2, 3).reshape(t, self.num_heads, -1)
-        return g, scores
+        def stack(get) -> torch.Tensor:
+            return torch.stack([get(ly).detach() for ly in layers]).contiguous()
+
+        # Stacked copies made at export time. Persistent buffers, because the ONNX exporter writes
+        # those as initializers (which the external weight store shares with the decoder), while
+        # non-persistent ones become inline Constant nodes (too big for a 7B graph's protobuf).
+        self.register_buffer("post_norm", stack(lambda ly: ly.post_attention_layernorm.weight))
+        self.register_buffer("gate_t", stack(lambda ly: ly.mlp.gate_proj.weight.t()))  # (L, d, I)
+        self.register_buffer("up_t", stack(lambda ly: ly.mlp.up_proj.weight.t()))  # (L, d, I)
+        self.register_buffer("down_t", stack(lambda ly: ly.mlp.down_proj.weight.t()))  # (L, I, d)
+        self.register_buffer("o_t", stack(lambda ly: ly.self_attn.o_proj.weight.t()))  # (L, H·hd, d)
 
     def forward(self, m, values, layer_ids, target_ids, norm_twice_last):
-        """m (K, T, d); values (L, H_kv, S, hd); layer_ids (K,); target_ids (T,); norm_twice_last ()."""
+        """m (K, T, d); values (K, H_kv, S, hd) of the layers in layer_ids, in that order; layer_ids (K,);
+        target_ids (T,); norm_twice_last () float, > 0.5 means on → G (K, T, H, S), lens_scores (K, T)."""
+        eps = self.eps
+        # Gather first: every op below runs on the K requested layers only.
+        g_post = torch.index_select(self.post_norm, 0, layer_ids)[:, None, :]  # (K, 1, d)
+        wg_t = torch.index_select(self.gate_t, 0, layer_ids)  # (K, d, I)
+        wu_t = torch.index_select(self.up_t, 0, layer_ids)
+        wd_t = torch.index_select(self.down_t, 0, layer_ids)  # (K, I, d)
+        wo_t = torch.index_select(self.o_t, 0, layer_ids)  # (K, H·hd, d)
+        # Official mode norms the last layer twice (see module docstring); per explained layer.
+        twice = ((layer_ids == self.num_layers - 1) & (norm_twice_last > 0.5))[:, None]  # (K, 1)
+        g_final = self.norm.weight
         # lm_head rows of the targets, read from the Wᵀ (d, V) the decoder's lm_head stores.
-        w_y = torch.index_select(self.lm_head.weight.t(), 1, target_ids).t()  # (T, d)
-        # Scatter the K given layers into L slots with a one-hot matmul (unselected layers: zeros).
-        onehot = (layer_ids[:, None] == torch.arange(self.num_layers)[None, :]).to(m.dtype)  # (K, L)
-        m_all = torch.matmul(onehot.t(), m.reshape(m.shape[0], -1)).reshape(self.num_layers, m.shape[1], -1)
-        gs, ss = [], []
-        for idx, layer in enumerate(self.layers):
-            twice = norm_twice_last > 0.5 if idx == self.num_layers - 1 else torch.zeros((), dtype=torch.bool)
-            g, s = self._layer(layer, m_all[idx], values[idx], w_y, twice)
-            gs.append(g)
-            ss.append(s)
-        return torch.stack(gs)[layer_ids], torch.stack(ss)[layer_ids]
+        w_y = torch.index_select(self.lm_head.weight.t(), 1, target_ids).t()[None]  # (1, T, d)
+        # Forward through the layer tail: h = m + MLP(PostNorm(m)).
+        xn = rms_norm(m, g_post, eps)
+        a1, a2 = torch.matmul(xn, wg_t), torch.matmul(xn, wu_t)  # (K, T, I)
+        sig = torch.sigmoid(a1)
+        act = a1 * sig
+        h = m + torch.matmul(act * a2, wd_t)  # (K, T, d)
+        # Logit lens, once or twice normed.
+        z1 = rms_norm(h, g_final, eps)
+        z2 = rms_norm(z1, g_final, eps)
+        scores = torch.where(twice, (z2 * w_y).sum(-1), (z1 * w_y).sum(-1))  # (K, T)
+        # Backward, analytically. x @ W is written (Wᵀ @ xᵀ)ᵀ so no transposed weight copy is made.
+        g_h_once = rms_norm_backward(h, w_y, g_final, eps)
+        g_h_twice = rms_norm_backward(h, rms_norm_backward(z1, w_y, g_final, eps), g_final, eps)
+        g_h = torch.where(twice[:, :, None], g_h_twice, g_h_once)  # (K, T, d)
+        g_act = torch.matmul(wd_t, g_h.transpose(1, 2)).transpose(1, 2)  # (K, T, I)
+        g_a1 = g_act * a2 * (sig * (1.0 + a1 * (1.0 - sig)))  # silu'(a) = σ(a)(1 + a(1 − σ(a)))
+        g_a2 = g_act * act
+        g_xn = (torch.matmul(wg_t, g_a1.transpose(1, 2)) + torch.matmul(wu_t, g_a2.transpose(1, 2))).transpose(1, 2)
+        g_m = g_h + rms_norm_backward(m, g_xn, g_post, eps)
+        # u = W_oᵀ ∂s/∂m per head, then G[h, j] = ⟨u_h, V[kv(h), j]⟩ (grouped heads share V).
+        u = torch.matmul(wo_t, g_m.transpose(1, 2)).transpose(1, 2)  # (K, T, H·hd)
+        k, t = m.shape[0], m.shape[1]
+        rep = self.num_heads // self.num_kv_heads
+        u = u.reshape(k, t, self.num_kv_heads, rep, self.head_dim).permute(0, 2, 1, 3, 4)
+        u = u.reshape(k, self.num_kv_heads, t * rep, self.head_dim)
+        g = torch.matmul(u, values.transpose(2, 3))  # (K, H_kv, T·rep, S)
+        g = g.reshape(k, self.num_kv_heads, t, rep, -1).permute(0, 2, 1, 3, 4).reshape(k, t, self.num_heads, -1)
+        return g, scores

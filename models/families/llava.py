@@ -7,9 +7,10 @@ Graphs (DESIGN §2), all fp32 unless the exporter is asked otherwise:
                 past_keys / past_values (L,B,H_kv,P,hd), explain_rows (R,) int64
                 → logits (B,S,V), present_keys / present_values (L,B,H_kv,P+S,hd),
                   explain_m (L,B,R,d), explain_attn (L,B,H,R,P+S)
-  explain.onnx  m (K,T,d), values (L,H_kv,S,hd), layer_ids (K,) int64, target_ids (T,) int64,
+  explain.onnx  m (K,T,d), values (K,H_kv,S,hd) (the value cache of the layers in layer_ids, in
+                that order), layer_ids (K,) int64, target_ids (T,) int64,
                 norm_twice_last () float (>0.5 means on)
-                → G (K,T,H,S), lens_scores (K,T)
+                → G (K,T,H,S), lens_scores (K,T); computes the K requested layers only
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class LlavaFamily(FamilyAdapter):
                 "explain", "explain.onnx",
                 ("m", "values", "layer_ids", "target_ids", "norm_twice_last"),
                 ("G", "lens_scores"),
-                {"m": {0: "layers", 1: "targets"}, "values": {2: "total"},
+                {"m": {0: "layers", 1: "targets"}, "values": {0: "layers", 2: "total"},
                  "layer_ids": {0: "layers"}, "target_ids": {0: "targets"},
                  "G": {0: "layers", 1: "targets", 3: "total"},
                  "lens_scores": {0: "layers", 1: "targets"}},
@@ -124,7 +125,8 @@ class LlavaFamily(FamilyAdapter):
         vis = model.config.vision_config
         size = vis.image_size
         layers = list(range(dims.num_layers))
-        layer_ids = layers[-2:] if variant == "trace" else layers
+        # Validation covers all layers in order and an unordered subset (the gather must follow layer_ids).
+        layer_ids = {"trace": layers[-2:], "prefill": layers, "decode": layers[::-1][::2]}[variant]
         return {
             "vision": (torch.randn(batch if variant == "trace" else 2, 3, size, size, generator=gen),),
             "embed": (torch.randint(0, dims.vocab_size, (batch, seq + 2), generator=gen),),
@@ -137,7 +139,7 @@ class LlavaFamily(FamilyAdapter):
             ),
             "explain": (
                 torch.randn(len(layer_ids), seq, dims.hidden_size, generator=gen),
-                torch.randn(dims.num_layers, dims.num_kv_heads, past + seq, dims.head_dim, generator=gen),
+                torch.randn(len(layer_ids), dims.num_kv_heads, past + seq, dims.head_dim, generator=gen),
                 torch.tensor(layer_ids),
                 torch.randint(0, dims.vocab_size, (seq,), generator=gen),
                 torch.tensor(1.0),

@@ -67,7 +67,8 @@ def test_explain_head_torch_and_onnx_match_autograd(name, norm_twice_last, tiny_
     step = bundle.prefill(np.concatenate([inputs["input_ids"][0].numpy(), answer[:-1]]),
                           inputs["pixel_values"].numpy(), res.query_rows)
     with torch.no_grad():
-        torch_G, torch_s = head(torch.from_numpy(step.explain_m[:, 0]), torch.from_numpy(step.present_values[:, 0]),
+        torch_G, torch_s = head(torch.from_numpy(step.explain_m[:, 0]),
+                                torch.from_numpy(bundle.layer_values(step.present_values, layers)),
                                 torch.tensor(layers), torch.tensor(answer), torch.tensor(float(norm_twice_last)))
     assert relative_error(np.where(mask, torch_G.numpy(), 0.0), expected_G) <= REL_TOL
     assert relative_error(torch_s.numpy(), expected_s) <= REL_TOL
@@ -108,10 +109,36 @@ def test_explain_from_generation_steps_equals_teacher_forcing(name, tiny_bundles
             step = bundle.decode(answer[-1], step, explain_rows=[0])
             ms.append(step.explain_m[:, 0, 0])
     layers = list(range(bundle.num_layers))
-    G, scores = bundle.explain(np.stack(ms, axis=1), step.present_values[:, 0], layers, answer)
+    G, scores = bundle.explain(np.stack(ms, axis=1), bundle.layer_values(step.present_values, layers), layers, answer)
     forced = bundle.explain_answer(ids, pixels, answer, layers=layers)
     for t, q in enumerate(forced.query_rows):
         assert relative_error(G[:, t, :, : q + 1], forced.G[:, t, :, : q + 1]) <= REL_TOL
     assert relative_error(scores, forced.lens_scores) <= REL_TOL
     with pytest.raises(BundleError, match="distinct ids"):
         bundle.explain(np.stack(ms, axis=1)[:2], step.present_values[:, 0], [1, 1], answer)
+
+
+@pytest.mark.parametrize("name", sorted(TINY_SPECS))
+def test_explain_subset_in_any_order_equals_those_rows_of_all_layers(name, tiny_bundles, tiny_inputs):
+    """The head gathers the requested layers' weights and values: a subset in any order is exactly
+    the matching rows of the all-layer run, including the last layer's twice-normed lens."""
+    case = tiny_inputs[name]
+    bundle = Bundle.load(tiny_bundles[name].out_dir)
+    args = (case.inputs["input_ids"][0].numpy(), case.inputs["pixel_values"].numpy(), case.answer_ids)
+    everything = bundle.explain_answer(*args, layers=list(range(bundle.num_layers)))
+    subset = [bundle.num_layers - 1, 0]
+    part = bundle.explain_answer(*args, layers=subset)
+    assert part.G.shape[0] == len(subset)
+    for t, q in enumerate(part.query_rows):
+        assert relative_error(part.G[:, t, :, : q + 1], everything.G[subset, t, :, : q + 1]) <= REL_TOL
+    assert relative_error(part.lens_scores, everything.lens_scores[subset]) <= REL_TOL
+
+
+def test_explain_refuses_values_of_other_layers(tiny_bundles, tiny_inputs):
+    """values must be the K requested layers' cache (format 2), not the whole (L, ...) cache."""
+    case = tiny_inputs["tiny-llama"]
+    bundle = Bundle.load(tiny_bundles["tiny-llama"].out_dir)
+    ids = case.inputs["input_ids"][0].numpy()
+    step = bundle.prefill(ids, case.inputs["pixel_values"].numpy(), explain_rows=[len(ids) - 1])
+    with pytest.raises(BundleError, match="for the 1 layers in layer_ids"):
+        bundle.explain(step.explain_m[:1, 0], step.present_values[:, 0], [0], [5])

@@ -27,7 +27,7 @@ def test_family_adapter_declares_every_graph(family):
         assert spec.file == f"{role}.onnx"
         for name in spec.dynamic_axes:
             assert name in spec.inputs + spec.outputs, f"{role}: dynamic axis for unknown tensor {name}"
-        assert set(spec.atol) == set(spec.outputs), f"{role}: every output needs a tolerance"
+        assert set(spec.tolerance) == set(spec.outputs), f"{role}: every output needs a tolerance"
 
 
 # config.json of llava-hf/llava-1.5-7b-hf and llava-hf/bakLlava-v1-hf as published (older keys:

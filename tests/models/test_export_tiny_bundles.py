@@ -35,7 +35,8 @@ def test_large_model_layout_shares_one_external_weights_file(tiny_checkpoints, t
     result = export_bundle(tiny_checkpoints["tiny-llama"], tmp_path / "big", log=lambda _m: None)
     assert {g["external_data"] for g in result.manifest["graphs"].values()} == {"weights.data"}
     assert "weights.data" in result.manifest["files"]
-    # The explain head reads the decoder's Wᵀ tensors: it adds no bytes of its own.
+    # The explain head's stacked (L, ...) weights are written once; the decoder's per-layer Wᵀ
+    # tensors point into them, so together they add no bytes beyond the decoder's own weights.
     inline = {role: sum(t.ByteSize() for t in onnx.load(str(tiny_bundles["tiny-llama"].out_dir / g["file"])).graph.initializer)
               for role, g in result.manifest["graphs"].items()}
     stored = result.manifest["files"]["weights.data"]["bytes"]
@@ -47,3 +48,18 @@ def test_large_model_layout_shares_one_external_weights_file(tiny_checkpoints, t
     np.testing.assert_array_equal(big.prefill(ids, pixels).logits, small.prefill(ids, pixels).logits)
     rows = big.explain_answer(ids, pixels, [5, 6, 7]), small.explain_answer(ids, pixels, [5, 6, 7])
     np.testing.assert_array_equal(rows[0].G, rows[1].G)
+
+
+def test_runtime_refuses_a_version_1_bundle(tmp_path):
+    """Version 1's explain head took all L layers' values: the runner refuses it and says to re-export."""
+    import shutil
+
+    from models.runtime import BundleError
+
+    old = tmp_path / "old"
+    shutil.copytree(DEFAULT_OUT / "tiny-llama", old)
+    manifest = json.loads((old / "manifest.json").read_text())
+    manifest["format_version"] = 1
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match=r"expected format dexar-bundle version 2; found .* version 1 .*re-export"):
+        Bundle.load(old)

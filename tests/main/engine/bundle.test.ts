@@ -76,11 +76,20 @@ describe('main/engine/bundle/loadBundle', () => {
   it('refuses other format versions before checking the schema', async () => {
     const dir = await copyOf('tiny-llama');
     await editManifest(dir, (m) => {
-      m.format_version = 2;
+      m.format_version = 3;
       m.surprise = true;
     });
     await expect(loadBundle(dir)).rejects.toThrow(UnsupportedBundleVersionError);
-    await expect(loadBundle(dir)).rejects.toThrow(/found format "dexar-bundle" version 2/);
+    await expect(loadBundle(dir)).rejects.toThrow(/expected format "dexar-bundle" version 2, found format "dexar-bundle" version 3;/);
+  });
+
+  it('refuses version 1 bundles (explain head over all layers) and says to re-export', async () => {
+    const dir = await copyOf('tiny-llama');
+    await editManifest(dir, (m) => {
+      m.format_version = 1;
+    });
+    await expect(loadBundle(dir)).rejects.toThrow(UnsupportedBundleVersionError);
+    await expect(loadBundle(dir)).rejects.toThrow(/version 1 \(an older export .*re-export it with python -m models.export\)/);
   });
 
   it('reports schema problems and unknown families', async () => {
