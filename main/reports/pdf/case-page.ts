@@ -98,7 +98,8 @@ function drawFindings(doc: Doc, c: ParsedReportCase): void {
   const left = doc.page.margins.left;
   const width = contentWidth(doc) - 16;
   c.annotations.forEach((a, i) => {
-    ensureSpace(doc, 30);
+    // A finding's title line stays with the start of its notes.
+    ensureSpace(doc, a.notes.trim().length > 0 ? 44 : 30);
     const y = doc.y;
     doc.rect(left, y + 2, 9, 9).fillAndStroke(annotationColour(i), '#555555');
     const sensitive = a.regions.some((r) => r.sensitive) ? ' · sensitive (redacted)' : '';
@@ -113,6 +114,8 @@ function drawFindings(doc: Doc, c: ParsedReportCase): void {
 function drawMetrics(doc: Doc, c: ParsedReportCase): void {
   const entries = Object.entries(c.metrics ?? {});
   if (entries.length === 0) return;
+  // Keep a short table with its heading rather than leave a row alone on the next page.
+  ensureSpace(doc, 24 + 13 * Math.min(entries.length, 12));
   heading(doc, 'Metrics');
   const left = doc.page.margins.left;
   for (const [name, value] of entries) {

@@ -12,7 +12,7 @@ import { parseReportCase, parseReportMeta } from '../validate';
 import { drawCase } from './case-page';
 import { drawCover } from './cover';
 import { FONT, registerFonts } from './fonts';
-import { drawFooter, PAGE } from './layout';
+import { drawPageMarks, PAGE, type PageMarks } from './layout';
 import { colormapBarPng } from './legend';
 
 export interface ReportProgress {
@@ -42,6 +42,7 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
     size: PAGE.size,
     margin: PAGE.margin,
     autoFirstPage: false,
+    bufferPages: true,
     info: { Title: meta.title, Subject: `DEX-AR report — ${meta.projectName}`, Creator: 'DEX-AR Workstation', Producer: 'DEX-AR Workstation (pdfkit)', CreationDate: meta.date, ModDate: meta.date },
   });
   const chunks: Buffer[] = [];
@@ -51,8 +52,12 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
     doc.on('error', reject);
   });
   registerFonts(doc);
-  let pageNumber = 0;
-  doc.on('pageAdded', () => drawFooter(doc, `${meta.title} · ${meta.projectName}`, ++pageNumber));
+  const marks: PageMarks[] = [];
+  let current: PageMarks = { caseTitle: null, first: true };
+  doc.on('pageAdded', () => {
+    marks.push(current);
+    current = { ...current, first: false };
+  });
 
   doc.addPage();
   doc.font(FONT.regular);
@@ -63,10 +68,12 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
     const annotatedPng = await rawImage(await annotatedImage(c, base)).png({ compressionLevel: 6 }).toBuffer();
     const colourBar = await colormapBarPng(c.style.colormap);
     throwIfCancelled(options.signal, i, cases.length);
+    current = { caseTitle: c.title, first: true };
     doc.addPage();
     await drawCase(doc, c, `case ${i + 1} of ${cases.length}`, { annotatedPng, base, colourBar });
     options.onProgress?.({ done: i + 1, total: cases.length, caseTitle: c.title });
   }
+  drawPageMarks(doc, marks, `${meta.title} · ${meta.projectName}`);
   doc.end();
   await finished;
   return Buffer.concat(chunks);

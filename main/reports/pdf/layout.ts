@@ -35,18 +35,29 @@ export function heading(doc: Doc, text: string, note?: string): void {
   doc.font(FONT.regular).fontSize(10).fillColor(INK.text);
 }
 
+/** What each page shows in its margins, recorded while pages are added and drawn at the end. */
+export interface PageMarks {
+  /** The case the page belongs to (null: the cover). */
+  caseTitle: string | null;
+  /** True on a case's first page; later pages get a "(continued)" header. */
+  first: boolean;
+}
+
 /**
- * The running footer, drawn on each new page. The bottom margin is lifted while it is written,
- * otherwise pdfkit would treat text below the margin as overflow and open another page.
+ * Headers and footers, drawn once every page exists (pdfkit `bufferPages`) so the footer can say
+ * "page i of N" and drawing in the margins never disturbs the text flow of a page being filled.
+ * The bottom margin is lifted while writing: pdfkit treats text below it as overflow.
  */
-export function drawFooter(doc: Doc, text: string, pageNumber: number): void {
-  const { x, y } = doc;
-  const bottom = doc.page.margins.bottom;
-  doc.page.margins.bottom = 0;
-  doc.font(FONT.regular).fontSize(7.5).fillColor(INK.muted);
-  doc.text(`${text} · page ${pageNumber}`, doc.page.margins.left, doc.page.height - 28, { width: contentWidth(doc), align: 'center', lineBreak: false });
-  doc.page.margins.bottom = bottom;
-  doc.x = x;
-  doc.y = y;
-  doc.fillColor(INK.text);
+export function drawPageMarks(doc: Doc, marks: readonly PageMarks[], footer: string): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const mark = marks[i - range.start];
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font(FONT.regular).fontSize(7.5).fillColor(INK.muted);
+    doc.text(`${footer} · page ${i - range.start + 1} of ${range.count}`, doc.page.margins.left, doc.page.height - 28, { width: contentWidth(doc), align: 'center', lineBreak: false });
+    if (mark?.caseTitle && !mark.first) doc.text(`${mark.caseTitle} (continued)`, doc.page.margins.left, 20, { width: contentWidth(doc), lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
 }

@@ -39,6 +39,7 @@ describe('reports/renderReportPdf', () => {
     expect(text).toContain('2026-11-26 21:00 UTC');
     expect(text).toContain('δ 0.830');
     expect(text).toContain('soft-IoU');
+    expect(text).toContain('page 4 of 4');
   });
 
   it('renders every page: a cover and one page per case', async () => {
@@ -109,6 +110,20 @@ describe('reports/renderReportPdf', () => {
 
     const aborted = AbortSignal.abort();
     await expect(renderReportPdf(meta(), cases, { signal: aborted })).rejects.toThrow(/cancelled after 0 of 3/);
+  });
+
+  it('continues a long case on further pages, each marked with the case and numbered', async () => {
+    const c = await makeCase();
+    const tokens = Array.from({ length: 400 }, (_, index) => ({ index, text: ` word${index}`, delta: (index % 10) / 10, grounded: index % 10 > 7 }));
+    const path = scratch.write('long.pdf', await renderReportPdf(meta(), [{ ...c, tokens, tokenMaps: [] }]));
+    const pages = scratch.pageCount(path);
+    expect(pages).toBeGreaterThan(2);
+    const text = scratch.text(path);
+    expect(text).toContain('Run 12 (continued)');
+    expect(text).toContain(`page ${pages} of ${pages}`);
+    // Every token made it, in order (the findings below quote token 3 again).
+    const words = text.slice(0, text.indexOf('Findings')).match(/word\d+/g) ?? [];
+    expect(words).toEqual(tokens.map((t) => t.text.trim()));
   });
 
   it('refuses an empty report', async () => {
