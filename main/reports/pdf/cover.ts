@@ -19,7 +19,13 @@ function distinct<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...seen.values()];
 }
 
-export function drawCover(doc: Doc, meta: ReportMeta, cases: readonly ParsedReportCase[]): void {
+/** Where each case's contents line sits (page index, y), so page numbers can be added once pages exist. */
+export interface ContentsLine {
+  page: number;
+  y: number;
+}
+
+export function drawCover(doc: Doc, meta: ReportMeta, cases: readonly ParsedReportCase[]): ContentsLine[] {
   const left = doc.page.margins.left;
   const width = contentWidth(doc);
   doc.font(FONT.bold).fontSize(22).fillColor(INK.text).text(meta.title, left, doc.page.margins.top + 20, { width });
@@ -56,13 +62,29 @@ export function drawCover(doc: Doc, meta: ReportMeta, cases: readonly ParsedRepo
   });
 
   heading(doc, 'Contents');
+  const lines: ContentsLine[] = [];
   cases.forEach((c, i) => {
     ensureSpace(doc, 14);
+    const range = doc.bufferedPageRange();
+    lines.push({ page: range.start + range.count - 1, y: doc.y });
     const tags = distinct(c.annotations.map((a) => `${FAILURE_TAG_LABELS[a.tag]} (${a.severity})`), (t) => t);
-    doc.font(FONT.regular).fontSize(9.5).fillColor(INK.text).text(`${i + 1}. ${c.title} — ${c.image.name}${tags.length > 0 ? ` — ${tags.join(', ')}` : ''}`, left, doc.y, { width });
+    doc.font(FONT.regular).fontSize(9.5).fillColor(INK.text).text(`${i + 1}. ${c.title} — ${c.image.name}${tags.length > 0 ? ` — ${tags.join(', ')}` : ''}`, left, doc.y, { width: width - 50 });
   });
   if (cases.some((c) => c.annotations.some((a) => a.regions.some((r) => r.sensitive)))) {
     doc.moveDown(0.8);
     doc.font(FONT.regular).fontSize(9).fillColor(INK.accent).text('Redaction: regions the analysts marked sensitive are blurred in every image of this report, thumbnails included.', left, doc.y, { width });
   }
+  return lines;
+}
+
+/** Writes each case's first page number (0-based index in, 1-based out) at the right end of its contents line. */
+export function drawContentsPages(doc: Doc, lines: readonly ContentsLine[], firstPages: readonly number[]): void {
+  lines.forEach((line, i) => {
+    const page = firstPages[i];
+    if (page === undefined) return;
+    doc.switchToPage(line.page);
+    doc.font(FONT.regular).fontSize(9.5).fillColor(INK.muted);
+    const right = doc.page.margins.left + contentWidth(doc);
+    doc.text(String(page + 1), right - 40, line.y, { width: 40, align: 'right', lineBreak: false });
+  });
 }

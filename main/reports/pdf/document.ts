@@ -10,7 +10,7 @@ import { annotatedImage, rawImage, redactedImage } from '../annotated';
 import type { ReportCase, ReportMeta } from '../types';
 import { parseReportCase, parseReportMeta } from '../validate';
 import { drawCase } from './case-page';
-import { drawCover } from './cover';
+import { drawContentsPages, drawCover } from './cover';
 import { FONT, registerFonts } from './fonts';
 import { drawPageMarks, PAGE, type PageMarks } from './layout';
 import { colormapBarPng } from './legend';
@@ -61,7 +61,8 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
 
   doc.addPage();
   doc.font(FONT.regular);
-  drawCover(doc, meta, cases);
+  const contentsLines = drawCover(doc, meta, cases);
+  const firstPages: number[] = [];
   for (const [i, c] of cases.entries()) {
     throwIfCancelled(options.signal, i, cases.length);
     const base = await redactedImage(c);
@@ -70,9 +71,11 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
     throwIfCancelled(options.signal, i, cases.length);
     current = { caseTitle: c.title, first: true };
     doc.addPage();
+    firstPages.push(marks.length - 1);
     await drawCase(doc, c, `case ${i + 1} of ${cases.length}`, { annotatedPng, base, colourBar });
     options.onProgress?.({ done: i + 1, total: cases.length, caseTitle: c.title });
   }
+  drawContentsPages(doc, contentsLines, firstPages);
   drawPageMarks(doc, marks, `${meta.title} · ${meta.projectName}`);
   doc.end();
   await finished;

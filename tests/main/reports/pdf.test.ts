@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DexarError } from '../../../shared/api/envelope';
@@ -40,6 +41,10 @@ describe('reports/renderReportPdf', () => {
     expect(text).toContain('δ 0.830');
     expect(text).toContain('soft-IoU');
     expect(text).toContain('page 4 of 4');
+    // Contents lines end with each case's page: cover = 1, cases on 2, 3, 4.
+    const layout = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', scratch.write('contents.pdf', pdf), '-'], { encoding: 'utf8' });
+    expect(layout).toMatch(/1\. Run 12 .* 2\s*$/m);
+    expect(layout).toMatch(/3\. Run 14 .* 4\s*$/m);
   });
 
   it('renders every page: a cover and one page per case', async () => {
