@@ -2,7 +2,8 @@
 import type { HostKind } from '../../shared/api/contract';
 import { DexarError } from '../../shared/api/envelope';
 import { appInfo } from '../app/info';
-import { listDirectory } from '../app/file-browser';
+import { checkedPath, listDirectory } from '../app/file-browser';
+import { exportReport, projectDisplayName } from '../reports/export';
 import { imageSummary, importPaths, importUpload, thumbnailUrl } from '../app/image-import';
 import { listBuiltinModels } from '../app/models';
 import type { RunService } from '../app/runs';
@@ -84,6 +85,19 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
       const galleryId = id ?? p.createGallery(name, filter);
       if (id !== undefined) p.updateGallery(id, filter, name);
       return gallery(p, galleryId);
+    },
+    'reports.export': async ({ source, format, path, map }) => {
+      const p = await project();
+      const out = checkedPath(path);
+      const result = await exportReport(p, {
+        source,
+        format,
+        out,
+        projectName: projectDisplayName(p.path),
+        ...(map ? { map } : {}),
+        onProgress: ({ done, total }) => events.emit('onDidReportProgress', { done, total }),
+      });
+      return { path: result.path, sha256: result.sha256, redacted: result.redacted, bytes: result.bytes };
     },
     'galleries.pin': async ({ galleryId, runId, pinned }) => {
       const p = await project();

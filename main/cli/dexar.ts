@@ -5,6 +5,7 @@ import * as bench from './commands/bench';
 import * as benchStore from './commands/bench-store';
 import * as explain from './commands/explain';
 import * as importVoc from './commands/import-voc';
+import * as report from './commands/report';
 import * as serve from './commands/serve';
 
 interface Command {
@@ -13,7 +14,7 @@ interface Command {
   run(argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Readonly<Record<string, Command>> = { serve, explain, bench, 'bench-store': benchStore, 'import-voc': importVoc };
+const COMMANDS: Readonly<Record<string, Command>> = { serve, explain, bench, 'bench-store': benchStore, 'import-voc': importVoc, report };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

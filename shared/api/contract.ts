@@ -20,7 +20,7 @@ import {
 } from './library';
 import { AnnotationInputSchema, AnnotationSchema } from './annotations';
 import { GalleryPageSchema, GalleryQuerySchema, GallerySchema, GalleryFilterSchema } from './galleries';
-import { ModelSummarySchema, RunFinishSchema, RunProgressSchema, RunSummarySchema, RunViewSchema, StartRunSchema } from './runs';
+import { MapSelectionSchema, ModelSummarySchema, RunFinishSchema, RunProgressSchema, RunSummarySchema, RunViewSchema, StartRunSchema } from './runs';
 
 export const HostKindSchema = z.enum(['electron', 'headless']);
 export type HostKind = z.infer<typeof HostKindSchema>;
@@ -117,6 +117,23 @@ export const methods = {
     input: z.object({ galleryId: z.number().int().positive(), runId: z.number().int().positive(), pinned: z.boolean() }).strict(),
     output: GallerySchema,
   },
+
+  /** A review-board report (PDF) of a run, a comparison or a gallery, or one run as an annotated PNG. */
+  'reports.export': {
+    input: z
+      .object({
+        source: z.union([
+          z.object({ runId: z.number().int().positive() }).strict(),
+          z.object({ runIds: z.array(z.number().int().positive()).min(1).max(500) }).strict(),
+          z.object({ galleryId: z.number().int().positive() }).strict(),
+        ]),
+        format: z.enum(['pdf', 'png']),
+        path: PathSchema,
+        map: MapSelectionSchema.optional(),
+      })
+      .strict(),
+    output: z.object({ path: z.string(), sha256: Sha256Schema, redacted: z.boolean(), bytes: z.number().int().nonnegative() }),
+  },
 } as const satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -125,6 +142,7 @@ export const events = {
   onDidImportProgress: ProgressSchema,
   onDidRunProgress: RunProgressSchema,
   onDidRunFinish: RunFinishSchema,
+  onDidReportProgress: ProgressSchema,
 } as const;
 
 export function maxInputBytes(method: MethodName): number {

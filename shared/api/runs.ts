@@ -27,7 +27,11 @@ export const RunTokenSchema = z.object({
 export type RunToken = z.infer<typeof RunTokenSchema>;
 
 /** Which map the canvas shows: the sentence map, or token t's. */
-export type MapSelection = { kind: 'sentence' } | { kind: 'token'; index: number };
+export const MapSelectionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sentence') }).strict(),
+  z.object({ kind: z.literal('token'), index: z.number().int().nonnegative() }).strict(),
+]);
+export type MapSelection = z.infer<typeof MapSelectionSchema>;
 
 export const RUN_STATUSES = ['complete', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

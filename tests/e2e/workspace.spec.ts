@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, screenshotPath, startHost, type RunningHost } from './headless-host';
 
@@ -107,6 +109,17 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await page.getByTestId('pin').click();
   await expect(page.getByTestId('pin')).toHaveText('Pinned');
   await page.screenshot({ path: screenshotPath('gallery.png') });
+  // Export the gallery as a review-board PDF into a folder picked in the in-app browser.
+  const exportDir = mkdtempSync(join(tmpdir(), 'dexar-e2e-export-'));
+  await page.getByTestId('export-pdf').click();
+  await page.getByTestId('browser-path').fill(exportDir);
+  await page.getByTestId('browser-path').press('Enter');
+  await page.getByTestId('browser-name').fill('attribute failures');
+  await page.getByTestId('browser-confirm').click();
+  await expect(page.getByTestId('status-bar')).toContainText('Saved', { timeout: 30_000 });
+  const pdf = join(exportDir, 'attribute failures.pdf');
+  expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+  expect(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' })).toContain('Describe the image.');
   // Open the item back in the run view.
   await page.getByTestId('gallery-item').locator('button.open').click();
   await expect(page.getByTestId('tab-annotate')).toContainText('(1)');

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/api/envelope';
 import type { RunFinish, RunProgress, RunView } from '../../../shared/api/runs';
@@ -89,6 +92,16 @@ describe('app/RunService', () => {
     ok(await services.dispatch('runs.cancel', { jobId }));
     expect(await finishOf(jobId)).toMatchObject({ status: 'cancelled', runId: null });
     expect(ok<unknown[]>(await services.dispatch('runs.listForImage', { imageSha }))).toHaveLength(runsBefore);
+  });
+
+  it('exports a run as a PDF report and an annotated PNG through the API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dexar-export-'));
+    const pdf = ok<{ path: string; bytes: number; redacted: boolean }>(await services.dispatch('reports.export', { source: { runId: 1 }, format: 'pdf', path: join(dir, 'run 1.pdf') }));
+    expect(readFileSync(pdf.path).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.redacted).toBe(false);
+    const png = ok<{ path: string }>(await services.dispatch('reports.export', { source: { runId: 1 }, format: 'png', path: join(dir, 'run 1.png'), map: { kind: 'token', index: 0 } }));
+    expect(readFileSync(png.path).subarray(1, 4).toString()).toBe('PNG');
+    expect(await services.dispatch('reports.export', { source: { runId: 1 }, format: 'pdf', path: 'relative.pdf' })).toMatchObject({ ok: false, kind: 'validation' });
   });
 
   it('refuses bad requests clearly', async () => {
