@@ -116,6 +116,7 @@ class LlamaExplainHead(nn.Module):
         rep = self.num_heads // self.num_kv_heads
         u = u.reshape(k, t, self.num_kv_heads, rep, self.head_dim).permute(0, 2, 1, 3, 4)
         u = u.reshape(k, self.num_kv_heads, t * rep, self.head_dim)
-        g = torch.matmul(u, values.transpose(2, 3))  # (K, H_kv, T·rep, S)
-        g = g.reshape(k, self.num_kv_heads, t, rep, -1).permute(0, 2, 1, 3, 4).reshape(k, t, self.num_heads, -1)
+        # V @ uᵀ, not u @ Vᵀ: only the small (T·rep, S) result is transposed, never the value cache.
+        g = torch.matmul(values, u.transpose(2, 3))  # (K, H_kv, S, T·rep)
+        g = g.reshape(k, self.num_kv_heads, -1, t, rep).permute(0, 3, 1, 4, 2).reshape(k, t, self.num_heads, -1)
         return g, scores
