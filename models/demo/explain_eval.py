@@ -311,7 +311,8 @@ def load(checkpoint: Path):
 
 
 def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
-             max_seconds: float | None = None, top_k: int = 1, double_final_norm: bool = True) -> dict:
+             max_seconds: float | None = None, top_k: int = 1, double_final_norm: bool = True,
+             templates: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> dict:
     """Run the evaluation; returns the JSON document (see models/README.md)."""
     check_seed(checkpoint, seed)
     model, processor = load(checkpoint)
@@ -323,7 +324,7 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
     # All layers once (subsets are cheap); top_k and the final-norm quirk are the recipe knobs.
     settings = DexarSettings(layers=tuple(range(num_layers)), top_k=top_k, double_final_norm=double_final_norm)
     records, t0 = [], time.time()
-    for sample in stream(seed, side, n):
+    for sample in stream(seed, side, n, templates):
         if max_seconds is not None and time.time() - t0 > max_seconds:
             break
         q = prepare(sample, processor.tokenizer)
@@ -350,6 +351,7 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
     return {
         "format_version": FORMAT_VERSION,
         "checkpoint": str(checkpoint), "seed": seed, "n_requested": n, "n": len(records),
+        "templates": list(templates),
         "answers": "teacher-forced ground truth",
         "settings": {"top_k": top_k, "double_final_norm": double_final_norm,
                      "drop_column_after_image": settings.drop_column_after_image},
@@ -378,7 +380,8 @@ def _fmt(x) -> str:
 
 def format_report(doc: dict) -> str:
     """Markdown tables: main metrics, per template, per word kind, layer sweep."""
-    lines = [f"held-out seed {doc['seed']}, {doc['n']} questions ({doc['answers']}), layers "
+    lines = [f"held-out seed {doc['seed']}, {doc['n']} questions of templates {doc['templates']} "
+             f"({doc['answers']}), layers "
              f"{label(tuple(doc['layers']))} of {doc['num_layers']}, grid {doc['grid'][0]}×{doc['grid'][1]} → "
              f"masks {doc['mask_size'][0]}×{doc['mask_size'][1]}, {doc['seconds_per_question']} s/question, "
              f"teacher-forced argmax = answer on {100 * doc['answer_correct_rate']:.1f}%",
@@ -406,6 +409,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--checkpoint", required=True, help="HF checkpoint dir written by models.train_demo")
     p.add_argument("--n", type=int, default=1000, help="held-out questions (templates cycle 1..6)")
     p.add_argument("--seed", type=int, default=900001, help="held-out Shapes-QA seed; the training seed is refused")
+    p.add_argument("--templates", default="1,2,3,4,5,6", help="question templates to cycle through")
     p.add_argument("--layers", default="default", help='main layer set: "default", "all", "a-b" or "i,j"')
     p.add_argument("--out", help="JSON file to write")
     p.add_argument("--max-minutes", type=float, help="stop starting new questions after this long")
@@ -415,7 +419,8 @@ def main(argv: list[str] | None = None) -> dict:
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     doc = evaluate(Path(a.checkpoint), a.n, a.seed, a.layers,
-                   None if a.max_minutes is None else 60 * a.max_minutes, a.top_k, not a.single_final_norm)
+                   None if a.max_minutes is None else 60 * a.max_minutes, a.top_k, not a.single_final_norm,
+                   tuple(int(t) for t in a.templates.split(",")))
     print(format_report(doc))
     if a.out:
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)

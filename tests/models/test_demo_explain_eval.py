@@ -126,6 +126,7 @@ def test_explain_eval_end_to_end_json_shape(checkpoint, tmp_path, capsys):
     main(["--checkpoint", str(checkpoint), "--n", "3", "--seed", "5", "--out", str(out)])
     doc = json.loads(out.read_text())
     assert doc["n"] == 3 and doc["seed"] == 5 and doc["format_version"] == 1
+    assert doc["templates"] == [1, 2, 3, 4, 5, 6]
     assert doc["layers"] == [0, 1, 2] and doc["grid"] == [9, 9] and doc["mask_size"] == [72, 72]
     assert doc["word_level"] is True
     for key in ("methods", "methods_answer_correct"):
