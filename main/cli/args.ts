@@ -22,3 +22,11 @@ export function parsePort(raw: string | undefined): number {
   }
   return port;
 }
+
+/** A flag that must be a positive integer: undefined when absent, a one-line usage error when wrong. */
+export function positiveInt(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} expects a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}

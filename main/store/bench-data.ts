@@ -2,21 +2,12 @@
  * Synthetic but realistically sized project content for the store benchmark and tests:
  * deterministic (seeded) PNGs and explained runs shaped like the engine's output.
  */
+import { seededRandom } from '../../shared/random';
 import sharp from 'sharp';
 import type { RunToken } from '../../shared/api/runs';
 import type { HeatmapInput, SaveRunInput } from './write/runs';
 
-/** Mulberry32: small deterministic PRNG so generated projects are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../shared/random';
 
 /** A distinct PNG per seed: a colour gradient with noise, like a small photo. */
 export async function syntheticPng(seed: number, width = 96, height = 96): Promise<Buffer> {

@@ -1,6 +1,6 @@
 /** `dexar bench-store`: gallery query latency, import throughput and file size at scale. */
 import { formatStoreBenchmark, runStoreBenchmark } from '../../store/bench';
-import { parseFlags, UsageError } from '../args';
+import { parseFlags, positiveInt } from '../args';
 import { progressBar } from '../progress';
 
 export const summary = 'time gallery queries and imports on a generated 2,000-run project';
@@ -13,13 +13,6 @@ export const usage = `dexar bench-store [--images N] [--runs N] [--tokens N] [--
   --dir D      where to build the project (default: a temp folder)
   --keep       keep the generated project file`;
 
-function count(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} expects a positive integer, got ${raw}`);
-  return n;
-}
-
 export async function run(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {
     images: { type: 'string' },
@@ -31,10 +24,10 @@ export async function run(argv: string[]): Promise<void> {
   });
   const bar = progressBar('bench-store');
   const options = {
-    images: count('images', flags.images),
-    runs: count('runs', flags.runs),
-    tokens: count('tokens', flags.tokens),
-    repeats: count('repeats', flags.repeats),
+    images: positiveInt('images', flags.images),
+    runs: positiveInt('runs', flags.runs),
+    tokens: positiveInt('tokens', flags.tokens),
+    repeats: positiveInt('repeats', flags.repeats),
     dir: flags.dir,
     keep: flags.keep,
   };

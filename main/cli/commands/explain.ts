@@ -8,7 +8,7 @@ import type { SamplingOptions } from '../../engine/generation/sampler';
 import { parseProviders } from '../../engine/onnx';
 import { writeOverlayPng } from '../../engine/overlay';
 import { resultDocument } from '../../engine/result';
-import { parseFlags, UsageError } from '../args';
+import { parseFlags, UsageError, positiveInt } from '../args';
 
 export const summary = 'explain a model answer on an image: per-token and sentence DEX-AR maps';
 export const usage = `dexar explain --model M --image F --prompt T --out DIR [options]
@@ -27,13 +27,6 @@ export const usage = `dexar explain --model M --image F --prompt T --out DIR [op
   --ep LIST             execution providers in order, e.g. cuda,cpu (default: platform GPU, then CPU)
   --threads N           onnxruntime threads (default: its own)
   --out DIR             folder for result.json, sentence.png and token-NN.png`;
-
-function positiveInt(flag: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 export async function run(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {
@@ -81,15 +74,15 @@ export async function run(argv: string[]): Promise<void> {
         ...(flags.answer !== undefined ? { answer: flags.answer } : {}),
         ...(instead ? { counterfactual: instead } : {}),
         ...(sampling ? { sampling } : {}),
-        maxNewTokens: positiveInt('--max-new-tokens', flags['max-new-tokens'], 32),
+        maxNewTokens: (positiveInt('max-new-tokens', flags['max-new-tokens']) ?? 32),
         settings: {
           ...(layers ? { layers } : {}),
-          topK: positiveInt('--top-k', flags['top-k'], 1),
+          topK: (positiveInt('top-k', flags['top-k']) ?? 1),
           ...(flags['single-final-norm'] ? { normTwiceLast: false } : {}),
           ...(flags['keep-column-after-image'] ? { dropColumnAfterImage: false } : {}),
         },
         ...(providers ? { providers } : {}),
-        threads: flags.threads === undefined ? 0 : positiveInt('--threads', flags.threads, 0),
+        threads: flags.threads === undefined ? 0 : (positiveInt('threads', flags.threads) ?? 0),
       },
       (p) => {
         if (p.phase === 'token') process.stderr.write(`token ${p.event.token.index}: ${JSON.stringify(p.event.token.text)} δ=${p.event.delta.toFixed(4)}\n`);
@@ -109,7 +102,7 @@ export async function run(argv: string[]): Promise<void> {
         appVersion: APP_VERSION,
         providers: outcome.providers,
         providerNotices: outcome.notices,
-        generation: outcome.generation ? { maxNewTokens: positiveInt('--max-new-tokens', flags['max-new-tokens'], 32), sampling: sampling ?? 'greedy', stopReason: outcome.generation.stopReason } : null,
+        generation: outcome.generation ? { maxNewTokens: (positiveInt('max-new-tokens', flags['max-new-tokens']) ?? 32), sampling: sampling ?? 'greedy', stopReason: outcome.generation.stopReason } : null,
         createdAt: new Date().toISOString(),
       },
     );

@@ -1,6 +1,6 @@
 /** `dexar import-voc`: a Pascal-VOC folder → a DESIGN §5 dataset with grounded questions. */
 import { importVoc } from '../../evaluation/voc-import';
-import { parseFlags, UsageError } from '../args';
+import { parseFlags, positiveInt, UsageError } from '../args';
 import { progressBar } from '../progress';
 
 export const summary = 'convert a Pascal-VOC-layout folder into an evaluation dataset';
@@ -14,8 +14,7 @@ export const usage = `dexar import-voc --voc DIR --out DIR [--split NAME] [--lim
 export async function run(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, { voc: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' } });
   if (!flags.voc || !flags.out) throw new UsageError('--voc and --out are required');
-  const limit = flags.limit === undefined ? undefined : Number(flags.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit expects a positive integer, got ${flags.limit}`);
+  const limit = positiveInt('limit', flags.limit);
   const bar = progressBar('import-voc');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());

@@ -1,7 +1,7 @@
 /** `dexar report`: a run or a gallery of a project as a review-board PDF, or one run as an annotated PNG. */
 import { openProject } from '../../store';
 import { exportReport, projectDisplayName } from '../../reports/export';
-import { parseFlags, UsageError } from '../args';
+import { parseFlags, positiveInt, UsageError } from '../args';
 import { progressBar } from '../progress';
 
 export const summary = 'export a run or a gallery as an annotated PDF report (or one run as PNG)';
@@ -14,13 +14,6 @@ export const usage = `dexar report --project FILE.dexar (--run ID [--run ID …]
   --out FILE      file to write (replaced atomically)
   --token N       overlay token N's map instead of the sentence map
   --date ISO      date on the cover and in the PDF metadata (default: now); fix it for reproducible files`;
-
-function positiveInt(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${flag} expects a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
-}
 
 export async function run(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {

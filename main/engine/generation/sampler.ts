@@ -3,6 +3,7 @@
  * plus the top-5 alternatives with their probabilities (under the unprocessed softmax, which is
  * what the analyst compares tokens by).
  */
+import { seededRandom } from '../../../shared/random';
 
 export interface SamplingOptions {
   /** 'greedy' takes the argmax; 'sample' draws from the processed distribution. */
@@ -58,17 +59,7 @@ export function topIndices(values: ArrayLike<number>, k: number): number[] {
   return best;
 }
 
-/** mulberry32: small, fast, good enough for token draws; the seed makes runs repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../shared/random';
 
 export class Sampler {
   private readonly random: () => number;

@@ -1,28 +1,16 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineWorker } from '../../../../main/engine/worker/client';
 import type { WorkerProgress } from '../../../../main/engine/worker/protocol';
+import { buildEngineWorker } from '../../helpers/engine-worker';
 import { bundlePath, fixturePath, readInputs, readReference, maxAbsDiff } from '../../../shared/dexar/fixture-data';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const script = join(root, 'build', 'test-engine-worker', 'engine-worker.mjs');
+let script: string;
+let worker: EngineWorker;
 
-// The worker runs built JavaScript, as in the app: bundle the entry the way main/tools/build.mjs does.
+// The worker runs built JavaScript, as in the app.
 beforeAll(async () => {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { 'engine-worker': 'main/engine/worker/entry.ts' },
-    outdir: join(root, 'build', 'test-engine-worker'),
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  script = await buildEngineWorker('test-engine-worker');
+  worker = new EngineWorker(script);
 });
 
 const request = (extra: Record<string, unknown> = {}) => ({
@@ -35,7 +23,6 @@ const request = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('main/engine/worker/EngineWorker', () => {
-  const worker = new EngineWorker(script);
   afterAll(() => worker.terminate());
 
   it('explains in the worker thread with progress events', async () => {
