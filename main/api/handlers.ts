@@ -62,6 +62,7 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
       return {};
     },
     'runs.get': ({ runId }) => runs.view(runId),
+    'runs.heads': ({ runId, tokenIndex }) => runs.heads(runId, tokenIndex),
     'runs.listForImage': ({ imageSha }) => runs.listForImage(imageSha),
 
     'annotations.list': async ({ runId }) => (await project()).listAnnotations(runId),

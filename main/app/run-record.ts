@@ -34,6 +34,29 @@ function meanMap(maps: readonly ArrayLike<number>[], size: number): Float32Array
   return out;
 }
 
+/**
+ * Per-layer/head maps P̂ with their filter weights w for the head browser. Kept only while they
+ * stay small (about 8 MB a run): on 7B-sized models they would dwarf everything else stored.
+ */
+export const MAX_HEAD_DETAIL_VALUES = 2_000_000;
+
+function headDetails(explanation: Explanation, t: number): NonNullable<HeatmapInput['details']> {
+  const [gh, gw] = explanation.grid;
+  const n = gh * gw;
+  const relevance = explanation.maps.normalisedRelevance[t];
+  const weights = explanation.evidence[t]?.headWeights;
+  if (!relevance || !weights) return [];
+  const heads = weights.length / explanation.layers.length;
+  return explanation.layers.flatMap((layer, k) =>
+    Array.from({ length: heads }, (_, h) => ({
+      layer,
+      head: h,
+      weight: weights[k * heads + h] as number,
+      values: relevance.subarray((k * heads + h) * n, (k * heads + h + 1) * n),
+    })),
+  );
+}
+
 export function runHeatmaps(explanation: Explanation, document: ResultDocument): HeatmapInput[] {
   const [gh, gw] = explanation.grid;
   const grid = (values: ArrayLike<number>) => ({ gh, gw, values });
@@ -43,7 +66,9 @@ export function runHeatmaps(explanation: Explanation, document: ResultDocument):
     { kind: 'unfiltered', tokenIndex: null, ...grid(maps.unfilteredSentenceMap) },
     { kind: 'baseline-random', tokenIndex: null, ...grid(document.maps.random.flat()) },
   ];
-  maps.tokenMaps.forEach((map, t) => heatmaps.push({ kind: 'token', tokenIndex: t, ...grid(map) }));
+  const detailValues = explanation.tokens.length * (maps.normalisedRelevance[0]?.length ?? 0);
+  const withDetails = detailValues <= MAX_HEAD_DETAIL_VALUES;
+  maps.tokenMaps.forEach((map, t) => heatmaps.push({ kind: 'token', tokenIndex: t, ...grid(map), ...(withDetails ? { details: headDetails(explanation, t) } : {}) }));
   maps.unfilteredTokenMaps.forEach((map, t) => heatmaps.push({ kind: 'unfiltered-token', tokenIndex: t, ...grid(map) }));
   if (maps.attentionMaps !== null && maps.attentionMaps.length > 0) {
     maps.attentionMaps.forEach((map, t) => heatmaps.push({ kind: 'baseline-attention-token', tokenIndex: t, ...grid(map) }));

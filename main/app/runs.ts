@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DexarError } from '../../shared/api/envelope';
-import type { RunFinish, RunProgress, RunSettings, RunSummary, RunView, StartRun } from '../../shared/api/runs';
+import type { HeadMaps, RunFinish, RunProgress, RunSettings, RunSummary, RunView, StartRun } from '../../shared/api/runs';
 import { parseLayerSpec } from '../../shared/dexar/settings';
 import type { EventBus } from '../api/events';
 import { resolveModel } from '../engine/engine';
@@ -115,6 +115,17 @@ export class RunService {
     const stored = project.getModel(run.modelSha)?.manifest as { geometry?: RunView['geometry']; path?: string } | undefined;
     const geometry = stored?.geometry ?? (await readModelSummary(run.modelName, resolveModel(stored?.path ?? run.modelName))).geometry;
     return { ...run, geometry };
+  }
+
+  /** Per-layer/head maps of one token (empty `maps` when the run kept none). */
+  async heads(runId: number, tokenIndex: number): Promise<HeadMaps> {
+    const run = (await this.#workspace.project()).getRun(runId, { details: true });
+    if (!run) throw new DexarError('not-found', `run ${runId} is not in this project`, 'NotFound');
+    const map = run.heatmaps.find((h) => h.kind === 'token' && h.tokenIndex === tokenIndex);
+    if (!map) throw new DexarError('not-found', `run ${runId} has no token ${tokenIndex}`, 'NotFound');
+    const maps = (map.details ?? []).filter((d) => d.head !== null).map((d) => ({ layer: d.layer, head: d.head as number, weight: d.weight ?? null, values: d.values }));
+    const layers = [...new Set(maps.map((m) => m.layer))];
+    return { tokenIndex, grid: [map.gh, map.gw], layers, heads: layers.length ? maps.length / layers.length : 0, maps };
   }
 
   async listForImage(imageSha: string): Promise<RunSummary[]> {

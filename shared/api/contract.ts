@@ -20,7 +20,7 @@ import {
 } from './library';
 import { AnnotationInputSchema, AnnotationSchema } from './annotations';
 import { GalleryPageSchema, GalleryQuerySchema, GallerySchema, GalleryFilterSchema } from './galleries';
-import { MapSelectionSchema, ModelSummarySchema, RunFinishSchema, RunProgressSchema, RunSummarySchema, RunViewSchema, StartRunSchema } from './runs';
+import { HeadMapsSchema, MapSelectionSchema, ModelSummarySchema, RunFinishSchema, RunProgressSchema, RunSummarySchema, RunViewSchema, StartRunSchema } from './runs';
 
 export const HostKindSchema = z.enum(['electron', 'headless']);
 export type HostKind = z.infer<typeof HostKindSchema>;
@@ -95,6 +95,7 @@ export const methods = {
   'runs.start': { input: StartRunSchema, output: z.object({ jobId: z.string(), runId: z.number().int().positive().nullable() }) },
   'runs.cancel': { input: z.object({ jobId: z.string().max(100) }).strict(), output: z.object({}) },
   'runs.get': { input: z.object({ runId: z.number().int().positive() }).strict(), output: RunViewSchema },
+  'runs.heads': { input: z.object({ runId: z.number().int().positive(), tokenIndex: z.number().int().nonnegative() }).strict(), output: HeadMapsSchema },
   'runs.listForImage': { input: z.object({ imageSha: Sha256Schema }).strict(), output: z.array(RunSummarySchema) },
 
   'annotations.list': { input: z.object({ runId: z.number().int().positive() }).strict(), output: z.array(AnnotationSchema) },

@@ -57,6 +57,8 @@ export const HeatmapDetailSchema = z.object({
   layer: z.number().int().nonnegative(),
   /** null: the layer's map summed over heads. */
   head: z.number().int().nonnegative().nullable(),
+  /** The head filter weight w_{l,t,h} (null where it was not recorded). */
+  weight: z.number().nullable().optional(),
   values: z.array(z.number()),
 });
 export type HeatmapDetail = z.infer<typeof HeatmapDetailSchema>;
@@ -186,3 +188,14 @@ export const RunFinishSchema = z.object({
   error: z.string().optional(),
 });
 export type RunFinish = z.infer<typeof RunFinishSchema>;
+
+/** The head browser's data: every explained layer and head of one token, with its filter weight. */
+export const HeadMapsSchema = z.object({
+  tokenIndex: z.number().int().nonnegative(),
+  grid: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  layers: z.array(z.number().int().nonnegative()),
+  heads: z.number().int().nonnegative(),
+  /** Row-major by layer then head; empty when the run kept no per-head detail (large models). */
+  maps: z.array(z.object({ layer: z.number().int(), head: z.number().int(), weight: z.number().nullable(), values: z.array(z.number()) })),
+});
+export type HeadMaps = z.infer<typeof HeadMapsSchema>;

@@ -40,9 +40,4 @@ export class KvCache {
   get dims(): [number, number, number, number, number] {
     return [this.shape.layers, 1, this.shape.kvHeads, this.length, this.shape.headDim];
   }
-
-  /** (L, H_kv, P, hd): the explain head's `values` input (the same bytes, batch axis dropped). */
-  get explainValueDims(): [number, number, number, number] {
-    return [this.shape.layers, this.shape.kvHeads, this.length, this.shape.headDim];
-  }
 }

@@ -7,6 +7,7 @@ import { migration0010Core } from './0010-core';
 import { migration0020Annotations } from './0020-annotations';
 import { migration0030RunStats } from './0030-run-stats';
 import { migration0040Galleries } from './0040-galleries';
+import { migration0050HeadWeights } from './0050-head-weights';
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, name: 'annotations', up: migration0020Annotations },
   { version: 30, name: 'run-stats', up: migration0030RunStats },
   { version: 40, name: 'galleries', up: migration0040Galleries },
+  { version: 50, name: 'head-weights', up: migration0050HeadWeights },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -86,12 +86,12 @@ export function getRunHeatmaps(db: ReadableDB, runId: number, options: { details
     gw: number;
     data: Buffer;
   }[];
-  const detailStmt = db.prepare('SELECT layer, head, data FROM heatmap_details WHERE heatmap_id = ? ORDER BY layer, head');
+  const detailStmt = db.prepare('SELECT layer, head, data, weight FROM heatmap_details WHERE heatmap_id = ? ORDER BY layer, head');
   return rows.map((r) => {
     const map: StoredHeatmap = { id: r.id, kind: r.kind, tokenIndex: r.token_index, gh: r.gh, gw: r.gw, values: decodeGrid(r.data) };
     if (options.details) {
-      const details = detailStmt.all(r.id) as { layer: number; head: number | null; data: Buffer }[];
-      if (details.length > 0) map.details = details.map((d) => ({ layer: d.layer, head: d.head, values: decodeGrid(d.data) }));
+      const details = detailStmt.all(r.id) as { layer: number; head: number | null; data: Buffer; weight: number | null }[];
+      if (details.length > 0) map.details = details.map((d) => ({ layer: d.layer, head: d.head, weight: d.weight, values: decodeGrid(d.data) }));
     }
     return map;
   });

@@ -20,7 +20,7 @@ export interface HeatmapInput {
   gh: number;
   gw: number;
   values: ArrayLike<number>;
-  details?: { layer: number; head: number | null; values: ArrayLike<number> }[];
+  details?: { layer: number; head: number | null; values: ArrayLike<number>; weight?: number | null }[];
 }
 
 export interface SaveRunInput {
@@ -64,7 +64,7 @@ interface EncodedHeatmap {
   gh: number;
   gw: number;
   data: Buffer;
-  details: { layer: number; head: number | null; data: Buffer }[];
+  details: { layer: number; head: number | null; data: Buffer; weight: number | null }[];
 }
 
 function encodeHeatmaps(heatmaps: readonly HeatmapInput[], tokenCount: number): EncodedHeatmap[] {
@@ -91,7 +91,7 @@ function encodeHeatmaps(heatmaps: readonly HeatmapInput[], tokenCount: number): 
       gh: map.gh,
       gw: map.gw,
       data: encodeGrid(map.values, map.gh, map.gw, what),
-      details: (map.details ?? []).map((d) => ({ layer: d.layer, head: d.head, data: encodeGrid(d.values, map.gh, map.gw, `${what} layer ${d.layer} head ${String(d.head)}`) })),
+      details: (map.details ?? []).map((d) => ({ layer: d.layer, head: d.head, weight: d.weight ?? null, data: encodeGrid(d.values, map.gh, map.gw, `${what} layer ${d.layer} head ${String(d.head)}`) })),
     };
   });
 }
@@ -123,7 +123,7 @@ export function saveRun(db: WritableDB, input: SaveRunInput): number {
   );
   const insertToken = db.prepare('INSERT INTO tokens (run_id, idx, token_id, text, delta, prob, grounded, top5_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const insertHeatmap = db.prepare('INSERT INTO heatmaps (run_id, kind, token_index, gh, gw, data) VALUES (?, ?, ?, ?, ?, ?)');
-  const insertDetail = db.prepare('INSERT INTO heatmap_details (heatmap_id, layer, head, data) VALUES (?, ?, ?, ?)');
+  const insertDetail = db.prepare('INSERT INTO heatmap_details (heatmap_id, layer, head, data, weight) VALUES (?, ?, ?, ?, ?)');
 
   return db.transaction(() => {
     const promptId = upsertPrompt(db, input.promptText);
@@ -136,7 +136,7 @@ export function saveRun(db: WritableDB, input: SaveRunInput): number {
     for (const t of input.tokens) insertToken.run(runId, t.index, t.id, t.text, t.delta, t.prob, t.grounded ? 1 : 0, JSON.stringify(t.top5));
     for (const map of heatmaps) {
       const heatmapId = insertHeatmap.run(runId, map.kind, map.tokenIndex, map.gh, map.gw, map.data).lastInsertRowid;
-      for (const d of map.details) insertDetail.run(heatmapId, d.layer, d.head, d.data);
+      for (const d of map.details) insertDetail.run(heatmapId, d.layer, d.head, d.data, d.weight);
     }
     return runId;
   })();

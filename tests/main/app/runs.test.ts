@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/api/envelope';
-import type { RunFinish, RunProgress, RunView } from '../../../shared/api/runs';
+import type { HeadMaps, RunFinish, RunProgress, RunView } from '../../../shared/api/runs';
 import { buildEngineWorker, TINY_LLAMA, TINY_LLAMA_IMAGE } from '../helpers/engine-worker';
 import { testServices } from '../helpers/services';
 
@@ -64,6 +64,23 @@ describe('app/RunService', () => {
     expect(view.geometry).toMatchObject({ crop: { mode: 'center', size: [32, 32] } });
     expect(view.tokens.every((t) => t.prob > 0 && t.prob <= 1)).toBe(true);
     expect(ok<unknown[]>(await services.dispatch('runs.listForImage', { imageSha }))).toHaveLength(1);
+  });
+
+  it('keeps per-layer/head maps and filter weights that rebuild the token map', async () => {
+    const heads = ok<HeadMaps>(await services.dispatch('runs.heads', { runId: 1, tokenIndex: 1 }));
+    expect(heads.layers).toEqual([0, 1, 2, 3]);
+    expect(heads.heads).toBe(4);
+    expect(heads.maps).toHaveLength(16);
+    // E_t = minmax(Σ_l Σ_h w·P̂): the stored details reproduce the stored token map.
+    const sum = new Array<number>(16).fill(0);
+    for (const m of heads.maps) m.values.forEach((v, i) => (sum[i] = (sum[i] as number) + (m.weight as number) * v));
+    const lo = Math.min(...sum);
+    const hi = Math.max(...sum);
+    const rebuilt = sum.map((v) => (hi > lo ? (v - lo) / (hi - lo) : v));
+    const view = ok<RunView>(await services.dispatch('runs.get', { runId: 1 }));
+    const stored = view.heatmaps.find((h) => h.kind === 'token' && h.tokenIndex === 1);
+    stored?.values.forEach((v, i) => expect(v).toBeCloseTo(rebuilt[i] as number, 5));
+    expect(await services.dispatch('runs.heads', { runId: 1, tokenIndex: 99 })).toMatchObject({ ok: false, kind: 'not-found' });
   });
 
   it('answers a repeated request from the project without inference', async () => {
