@@ -53,6 +53,12 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await page.waitForTimeout(200);
   expect((await canvasPixels(page)).equals(first)).toBe(true);
 
+  // The head/layer browser shows the selected token's maps per layer and head with their weights.
+  await page.getByTestId('tab-heads').click();
+  await expect(page.getByTestId('head-cell').first()).toBeVisible();
+  expect(await page.getByTestId('head-cell').count()).toBeGreaterThanOrEqual(4);
+  await page.screenshot({ path: screenshotPath('heads.png') });
+
   // Annotate: a polygon, a tag and a note, linked to the selected token.
   await page.getByTestId('tab-annotate').click();
   await page.getByTestId('tool-polygon').click();
@@ -114,6 +120,7 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await page.getByTestId('export-pdf').click();
   await page.getByTestId('browser-path').fill(exportDir);
   await page.getByTestId('browser-path').press('Enter');
+  await expect(page.getByTestId('file-browser')).toHaveAttribute('data-folder', exportDir);
   await page.getByTestId('browser-name').fill('attribute failures');
   await page.getByTestId('browser-confirm').click();
   await expect(page.getByTestId('status-bar')).toContainText('Saved', { timeout: 30_000 });
