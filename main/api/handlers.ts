@@ -73,6 +73,16 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
       if (!found) throw new DexarError('internal', `annotation ${saved} vanished after saving`, 'StoreError');
       return found;
     },
+    'editedLayers.list': async ({ runId }) => (await project()).listEditedLayers(runId),
+    'editedLayers.save': async ({ id, runId, name, gh, gw, values }) => {
+      const p = await project();
+      const layerId = id ?? p.saveEditedLayer({ runId, baseHeatmapId: null, name, gh, gw, values });
+      if (id !== undefined) p.updateEditedLayerValues(id, values);
+      const saved = p.listEditedLayers(runId).find((layer) => layer.id === layerId);
+      if (!saved) throw new DexarError('not-found', `edited layer ${layerId} is not part of run ${runId}`, 'NotFound');
+      return saved;
+    },
+    'editedLayers.delete': async ({ id }) => ({ deleted: (await project()).deleteEditedLayer(id) }),
     'annotations.delete': async ({ id }) => ({ deleted: (await project()).deleteAnnotation(id) }),
 
     'gallery.query': async (query) => {

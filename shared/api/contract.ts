@@ -18,7 +18,7 @@ import {
   RecentProjectSchema,
   Sha256Schema,
 } from './library';
-import { AnnotationInputSchema, AnnotationSchema } from './annotations';
+import { AnnotationInputSchema, AnnotationSchema, EditedLayerSchema } from './annotations';
 import { GalleryPageSchema, GalleryQuerySchema, GallerySchema, GalleryFilterSchema } from './galleries';
 import { HeadMapsSchema, MapSelectionSchema, ModelSummarySchema, RunFinishSchema, RunProgressSchema, RunSummarySchema, RunViewSchema, StartRunSchema } from './runs';
 
@@ -103,6 +103,23 @@ export const methods = {
     input: z.object({ id: z.number().int().positive().optional(), annotation: AnnotationInputSchema }).strict(),
     output: AnnotationSchema,
   },
+  /** Analyst-edited heatmap layers: saved beside the computed maps, which are never changed. */
+  'editedLayers.list': { input: z.object({ runId: z.number().int().positive() }).strict(), output: z.array(EditedLayerSchema) },
+  'editedLayers.save': {
+    input: z
+      .object({
+        id: z.number().int().positive().optional(),
+        runId: z.number().int().positive(),
+        name: z.string().trim().min(1).max(200),
+        gh: z.number().int().positive().max(1024),
+        gw: z.number().int().positive().max(1024),
+        values: z.array(z.number().finite()).max(1024 * 1024),
+      })
+      .strict()
+      .refine((layer) => layer.values.length === layer.gh * layer.gw, 'values must hold gh × gw numbers'),
+    output: EditedLayerSchema,
+  },
+  'editedLayers.delete': { input: z.object({ id: z.number().int().positive() }).strict(), output: z.object({ deleted: z.boolean() }) },
   'annotations.delete': { input: z.object({ id: z.number().int().positive() }).strict(), output: z.object({ deleted: z.boolean() }) },
 
   'gallery.query': {

@@ -59,6 +59,21 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   expect(await page.getByTestId('head-cell').count()).toBeGreaterThanOrEqual(4);
   await page.screenshot({ path: screenshotPath('heads.png') });
 
+  // An analyst-edited copy of the map, painted and saved beside the computed one.
+  await page.getByTestId('tab-layers').click();
+  const beforePaint = await canvasPixels(page);
+  await page.getByTestId('edit-copy').click();
+  const area = await page.getByTestId('canvas').boundingBox();
+  if (!area) throw new Error('canvas has no box');
+  await page.mouse.move(area.x + area.width * 0.3, area.y + area.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(area.x + area.width * 0.7, area.y + area.height * 0.7, { steps: 12 });
+  await page.mouse.up();
+  await page.getByTestId('save-edited').click();
+  await expect(page.getByTestId('save-edited')).toHaveText('Saved');
+  expect((await canvasPixels(page)).equals(beforePaint)).toBe(false);
+  await page.getByTestId('paint').click();
+
   // Annotate: a polygon, a tag and a note, linked to the selected token.
   await page.getByTestId('tab-annotate').click();
   await page.getByTestId('tool-polygon').click();
@@ -148,5 +163,7 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await page.getByTestId('findings').getByText('Wrong attribute').click();
   await expect(page.getByTestId('note')).toHaveValue('Colour word grounded on the wrong object');
   await expect(page.getByTestId('regions').locator('li')).toHaveText([/polygon 1/]);
+  await page.getByTestId('tab-layers').click();
+  await expect(page.getByTestId('edited-layer')).toHaveCount(1);
   expect(consoleErrors, consoleErrors.join('\n')).toEqual([]);
 });

@@ -9,7 +9,8 @@ import type { Region } from '../../../shared/api/annotations';
 import type { LayerName } from './layers';
 import { syncNodes } from './sync';
 
-export type Tool = 'pan' | 'box' | 'polygon' | 'brush';
+/** `paint` draws on an edited heatmap layer instead of making a region. */
+export type Tool = 'pan' | 'box' | 'polygon' | 'brush' | 'paint';
 
 const ACCENT = '#f0a23b';
 const SENSITIVE = '#ef6b6b';
@@ -18,6 +19,8 @@ const CLOSE_DISTANCE = 8;
 
 export interface AnnotationToolsOptions {
   onregion: (region: Region) => void;
+  /** Pointer positions (image pixels) while painting, `start` on the press. */
+  onpaint?: (point: { x: number; y: number }, start: boolean) => void;
   brushRadius?: () => number;
 }
 
@@ -98,6 +101,11 @@ export class AnnotationTools {
   #down(): void {
     const p = this.#pointer();
     if (!p || this.#tool === 'pan') return;
+    if (this.#tool === 'paint') {
+      this.#dragging = true;
+      this.#options.onpaint?.(p, true);
+      return;
+    }
     if (this.#tool === 'polygon') {
       const [x0, y0] = this.#points;
       if (this.#points.length >= 6 && x0 !== undefined && y0 !== undefined && Math.hypot(p.x - x0, p.y - y0) * this.#stage.scaleX() < CLOSE_DISTANCE) {
@@ -115,6 +123,10 @@ export class AnnotationTools {
   #move(): void {
     const p = this.#pointer();
     if (!p) return;
+    if (this.#tool === 'paint') {
+      if (this.#dragging) this.#options.onpaint?.(p, false);
+      return;
+    }
     if (this.#tool === 'box' && this.#dragging) {
       this.#points = [this.#points[0] ?? p.x, this.#points[1] ?? p.y, p.x, p.y];
     } else if (this.#tool === 'brush' && this.#dragging) {
@@ -129,6 +141,7 @@ export class AnnotationTools {
   #up(): void {
     if (!this.#dragging) return;
     this.#dragging = false;
+    if (this.#tool === 'paint') return;
     const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = this.#points;
     if (this.#tool === 'box' && Math.abs(x1 - x0) >= 1 && Math.abs(y1 - y0) >= 1) {
       this.#options.onregion({ shape: 'box', x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0) });

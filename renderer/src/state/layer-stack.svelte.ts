@@ -2,6 +2,7 @@
  * The layer panel's model: what is drawn over the image, in which order, how strongly and
  * whether it may be edited. Order is bottom → top.
  */
+import { untrack } from 'svelte';
 import type { ColormapName } from '../../../shared/heatmap/colormap';
 import type { BlendMode } from '../canvas/overlay';
 
@@ -28,7 +29,8 @@ export class LayerStack {
 
   /** Replaces the stack, keeping the user's choices for layers that survive (same id). */
   reset(layers: readonly LayerState[]): void {
-    const previous = new Map(this.#layers.map((layer) => [layer.id, layer]));
+    // Read without tracking: effects call this and must not re-run because it wrote the stack.
+    const previous = new Map(untrack(() => this.#layers).map((layer) => [layer.id, layer]));
     this.#layers = layers.map((layer) => {
       const kept = previous.get(layer.id);
       return kept ? { ...layer, visible: kept.visible, locked: kept.locked, opacity: kept.opacity, blend: kept.blend, colormap: kept.colormap, threshold: kept.threshold } : layer;

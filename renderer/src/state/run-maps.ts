@@ -2,6 +2,7 @@
 import type { DisplayGeometry, MapSelection, RunView } from '../../../shared/api/runs';
 import { imageTransform, mapToImage } from '../../../shared/dexar/geometry';
 
+
 export type MapMethod = 'dexar' | 'unfiltered' | 'attention' | 'random';
 
 export const METHOD_LABELS: Record<MapMethod, string> = {
@@ -34,4 +35,14 @@ export function runGridMap(run: RunView, method: MapMethod, selection: MapSelect
 /** A grid map on the image's own pixels (NaN where the model saw nothing). */
 export function mapOnImage(map: GridMap, geometry: DisplayGeometry, width: number, height: number): Float32Array {
   return mapToImage(map.values, map.gh, map.gw, imageTransform(geometry, width, height), width, height);
+}
+
+/** The grid cell an image pixel falls in (through pad, resize and crop), or undefined outside what the model saw. */
+export function imageToCell(geometry: DisplayGeometry, width: number, height: number, gh: number, gw: number, x: number, y: number): number | undefined {
+  const t = imageTransform(geometry, width, height);
+  const [mh, mw] = t.modelSize;
+  const mx = (x + t.padLeft) * t.scaleX - t.cropLeft;
+  const my = (y + t.padTop) * t.scaleY - t.cropTop;
+  if (mx < 0 || my < 0 || mx >= mw || my >= mh) return undefined;
+  return Math.floor((my * gh) / mh) * gw + Math.floor((mx * gw) / mw);
 }

@@ -83,6 +83,21 @@ describe('app/RunService', () => {
     expect(await services.dispatch('runs.heads', { runId: 1, tokenIndex: 99 })).toMatchObject({ ok: false, kind: 'not-found' });
   });
 
+  it('saves analyst-edited layers beside the computed maps, which stay untouched', async () => {
+    const view = ok<RunView>(await services.dispatch('runs.get', { runId: 1 }));
+    const sentence = view.heatmaps.find((h) => h.kind === 'sentence');
+    const values = sentence?.values.map((v, i) => (i < 4 ? 1 : v)) ?? [];
+    const saved = ok<{ id: number; values: number[] }>(await services.dispatch('editedLayers.save', { runId: 1, name: 'my edit', gh: 4, gw: 4, values }));
+    expect(saved.values.slice(0, 4)).toEqual([1, 1, 1, 1]);
+    const updated = ok<{ id: number; values: number[] }>(await services.dispatch('editedLayers.save', { id: saved.id, runId: 1, name: 'my edit', gh: 4, gw: 4, values: values.map(() => 0) }));
+    expect(updated.id).toBe(saved.id);
+    expect(ok<{ values: number[] }[]>(await services.dispatch('editedLayers.list', { runId: 1 }))[0]?.values.every((v) => v === 0)).toBe(true);
+    const after = ok<RunView>(await services.dispatch('runs.get', { runId: 1 }));
+    expect(after.heatmaps.find((h) => h.kind === 'sentence')?.values).toEqual(sentence?.values);
+    expect(await services.dispatch('editedLayers.save', { runId: 1, name: 'bad', gh: 4, gw: 4, values: [1, 2] })).toMatchObject({ ok: false, kind: 'validation' });
+    expect(ok(await services.dispatch('editedLayers.delete', { id: saved.id }))).toEqual({ deleted: true });
+  });
+
   it('answers a repeated request from the project without inference', async () => {
     const before = progress.length;
     const { jobId, runId } = ok<{ jobId: string; runId: number | null }>(await start());
