@@ -335,8 +335,15 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
         answer_ids = answer_token_ids(processor.tokenizer, sample.qa.answer)
         result = explain(model, inputs, answer_ids, settings)
         rng_seed = [seed, sample.index]
+        prompt_words = set(grammar.split_words(sample.qa.prompt))
+        answer_words = grammar.split_words(sample.qa.answer)
+        owner = align_tokens(sample.qa.answer, answer_words, processor.tokenizer(
+            sample.qa.answer, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"])
         record = {
             "id": f"s{seed}-{sample.index:06d}", "template": sample.qa.template, "answer": sample.qa.answer,
+            # Grounded words the question already names ("Where is the red circle?" → "red"): the
+            # model can copy them from the prompt text, so they need no evidence from the image.
+            "copied": [answer_words[owner[t]] in prompt_words for t, _, _ in q.grounded],
             "answer_correct": result.logits.argmax(dim=-1).tolist() == answer_ids,
             "word_level": q.word_level, "kinds": [k for _, _, k in q.grounded],
             "grounded_tokens": [t for t, _, _ in q.grounded],
@@ -365,9 +372,11 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
         "pointing_by_template": breakdown(
             records, lambda r, k: f"{r['template']} {grammar.TEMPLATE_NAMES[r['template']]}"),
         "pointing_by_word_kind": breakdown(records, lambda r, k: r["kinds"][k]),
+        "pointing_by_source": breakdown(
+            records, lambda r, k: "copied from the prompt" if r["copied"][k] else "image only"),
         "layer_sweep": {label(ls): summarise([r["sweep"][label(ls)] for r in records]) for ls in sweep},
         "questions": [{k: r[k] for k in ("id", "template", "answer", "answer_correct", "grounded_tokens",
-                                          "kinds", "token_weights")} |
+                                          "kinds", "copied", "token_weights")} |
                       {"dexar_hits": r["main"]["dexar"]["hits"]} for r in records],
     }
 
@@ -392,7 +401,8 @@ def format_report(doc: dict) -> str:
         lines.append(f"| {name} | {_fmt(m['pointing_game'])} (n={m['grounded_tokens']}) | {_fmt(m['flat_token_maps'])} | "
                      f"{_fmt(m['sentence_soft_iou'])} | {_fmt(m['snr_map_mean'])} / {_fmt(m['snr_map_median'])} | "
                      f"{_fmt(m['snr_tokens'])} |")
-    for title, table in (("template", doc["pointing_by_template"]), ("word kind", doc["pointing_by_word_kind"])):
+    for title, table in (("template", doc["pointing_by_template"]), ("word kind", doc["pointing_by_word_kind"]),
+                         ("source", doc["pointing_by_source"])):
         lines += ["", f"| pointing game by {title} | " + " | ".join(METHODS) + " |", "|---" * (len(METHODS) + 1) + "|"]
         lines += [f"| {g} | " + " | ".join(_fmt(by.get(m)) for m in METHODS) + " |" for g, by in table.items()]
     lines += ["", "| layers | PG dexar | PG unfiltered | PG attention | IoU dexar | IoU unfiltered | SNR_tokens dexar |",

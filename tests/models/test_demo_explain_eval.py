@@ -137,7 +137,10 @@ def test_explain_eval_end_to_end_json_shape(checkpoint, tmp_path, capsys):
     assert doc["methods"]["dexar"]["grounded_tokens"] > 0
     assert set(doc["layer_sweep"]) == {"0", "0-1", "0-2", "1", "1-2", "2"}
     assert [q["id"] for q in doc["questions"]] == ["s5-000000", "s5-000001", "s5-000002"]
-    assert all(len(q["dexar_hits"]) == len(q["grounded_tokens"]) for q in doc["questions"])
+    assert all(len(q["dexar_hits"]) == len(q["grounded_tokens"]) == len(q["copied"]) for q in doc["questions"])
+    assert set(doc["pointing_by_source"]) <= {"copied from the prompt", "image only"}
+    # Templates 1 and 2 name the shape (colour) in the question and ask for the other word.
+    assert [q["copied"] for q in doc["questions"][:2]] == [[True, False], [True, False]]
     assert "| dexar |" in capsys.readouterr().out
 
 
