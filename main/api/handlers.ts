@@ -4,7 +4,8 @@ import { DexarError } from '../../shared/api/envelope';
 import { appInfo } from '../app/info';
 import { checkedPath, listDirectory } from '../app/file-browser';
 import { exportReport, projectDisplayName } from '../reports/export';
-import { imageSummary, importPaths, importUpload, thumbnailUrl } from '../app/image-import';
+import { imageSummary, importPaths, importUpload } from '../app/image-import';
+import { thumbnailUrl } from '../../shared/api/library';
 import { listBuiltinModels } from '../app/models';
 import type { RunService } from '../app/runs';
 import type { Workspace } from '../app/workspace';
@@ -33,7 +34,7 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
 
     'images.list': async ({ offset = 0, limit = 200 }) => {
       const p = await project();
-      return { total: p.countImages(), items: p.listImages(limit, offset).map((image) => imageSummary(p, image)) };
+      return { total: p.countImages(), items: p.listImages(limit, offset).map(imageSummary) };
     },
     'images.import': async ({ paths, recursive = false }) => {
       const report = await importPaths(await project(), paths, recursive, (done, total) => events.emit('onDidImportProgress', { done, total }));
@@ -50,7 +51,7 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
       const image = p.getImage(sha256);
       const bytes = p.getImageBytes(sha256);
       if (!image || !bytes) throw new DexarError('not-found', `image ${sha256.slice(0, 12)}… is not in this project`, 'NotFound');
-      return { image: imageSummary(p, image), dataUrl: `data:image/${image.format};base64,${bytes.toString('base64')}` };
+      return { image: imageSummary(image), dataUrl: `data:image/${image.format};base64,${bytes.toString('base64')}` };
     },
 
     'prompts.list': async () => (await project()).listPrompts().map((p) => p.text),
@@ -88,7 +89,7 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
     'gallery.query': async (query) => {
       const p = await project();
       const page = p.queryGallery(query);
-      return { ...page, items: page.items.map((run) => ({ ...run, thumbnail: thumbnailUrl(p, run.imageSha) })) };
+      return { ...page, items: page.items.map((run) => ({ ...run, thumbnail: thumbnailUrl(run.imageSha) })) };
     },
     'galleries.list': async () => (await project()).listGalleries(),
     'galleries.save': async ({ id, name, filter }) => {

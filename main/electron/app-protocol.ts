@@ -1,6 +1,6 @@
 /** Serves the built renderer on dexar://app/ with the same CSP and headers as the headless host. */
 import { protocol } from 'electron';
-import { loadStaticFile } from '../host/static-files';
+import { loadStaticFile, type BlobSource } from '../host/static-files';
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../security/csp';
 import { APP_SCHEME } from './window-options';
 
@@ -11,11 +11,11 @@ export function registerAppScheme(): void {
   ]);
 }
 
-export function serveRenderer(rendererDir: string): void {
+export function serveRenderer(rendererDir: string, blobs: BlobSource): void {
   const csp = contentSecurityPolicy();
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = url.host === 'app' ? await loadStaticFile(rendererDir, url.pathname) : undefined;
+    const file = url.host === 'app' ? ((await blobs(url.pathname)) ?? (await loadStaticFile(rendererDir, url.pathname))) : undefined;
     if (!file) return new Response('not found', { status: 404 });
     return new Response(new Uint8Array(file.body), {
       headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType, 'Content-Security-Policy': csp },

@@ -12,6 +12,7 @@ import { createHandlers } from '../api/handlers';
 import { preloadPath, rendererDir, samplesDir } from '../app/build-paths';
 import { resolveDataDir } from '../app/paths';
 import { RunService } from '../app/runs';
+import { thumbnailSource } from '../app/thumbnails';
 import { Workspace } from '../app/workspace';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ENTRY_URL, createWindowOptions, isAllowedNavigation } from './window-options';
@@ -24,9 +25,7 @@ function senderIsApp(event: IpcMainInvokeEvent): boolean {
   return event.senderFrame !== null && isAllowedNavigation(event.senderFrame.url);
 }
 
-function registerIpc(): void {
-  // The same data folder as `dexar serve`, so both hosts share the sample and recent projects.
-  const workspace = new Workspace({ dataDir: resolveDataDir(), events, samplesDir: samplesDir(), ...projectFromArgv() });
+function registerIpc(workspace: Workspace): void {
   const runs = new RunService(workspace, events);
   // Stop the engine before the database closes, so no run is written to a closed file.
   let closing = false;
@@ -94,8 +93,10 @@ app.on('web-contents-created', (_event, contents) => lockDown(contents));
 void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  serveRenderer(rendererDir());
-  registerIpc();
+  // The same data folder as `dexar serve`, so both hosts share the sample and recent projects.
+  const workspace = new Workspace({ dataDir: resolveDataDir(), events, samplesDir: samplesDir(), ...projectFromArgv() });
+  serveRenderer(rendererDir(), thumbnailSource(workspace));
+  registerIpc(workspace);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -16,7 +16,7 @@ import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../api/events';
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../security/csp';
 import { bearerToken, cookieValue, createToken, deriveCookieSecret, tokenMatches } from './auth';
-import { loadStaticFile } from './static-files';
+import { loadStaticFile, type BlobSource } from './static-files';
 
 /** Loopback only: the host is never reachable from another machine. */
 export const LOOPBACK = '127.0.0.1';
@@ -26,6 +26,8 @@ export interface HeadlessHostOptions {
   events: EventBus;
   /** Folder of the built renderer (index.html and assets). */
   rendererDir: string;
+  /** Content served beside the renderer, e.g. thumbnails; same token rules as the renderer. */
+  blobs?: BlobSource;
   /** 0 picks a free port. */
   port?: number;
   /** Fixed token for tests; a random one per launch otherwise. */
@@ -99,13 +101,15 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     const queryToken = url.searchParams.get('token');
     const authorised = tokenMatches(token, queryToken) || tokenMatches(cookieSecret, cookieValue(req.headers.cookie, cookieName));
     if (!authorised) return sendText(res, 401, 'DEX-AR Workstation: open the URL printed by `dexar serve` (it carries the access token).');
-    const file = await loadStaticFile(options.rendererDir, url.pathname);
+    const blob = await options.blobs?.(url.pathname);
+    const file = blob ?? (await loadStaticFile(options.rendererDir, url.pathname));
     if (!file) return sendText(res, 404, 'not found');
     const headers: Record<string, string> = {
       ...SECURITY_HEADERS,
       'Content-Type': file.contentType,
       'Content-Security-Policy': csp,
-      'Cache-Control': 'no-store',
+      // Blobs are content-addressed: the same URL never changes. The app itself is not cached.
+      'Cache-Control': blob ? 'private, max-age=31536000, immutable' : 'no-store',
     };
     if (queryToken !== null) {
       headers['Set-Cookie'] = `${cookieName}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/`;

@@ -40,3 +40,9 @@ export async function loadStaticFile(root: string, urlPath: string): Promise<Sta
     return undefined;
   }
 }
+
+/**
+ * Content the hosts serve beside the renderer (e.g. thumbnails by hash). Answers undefined for
+ * paths it does not own. Content-addressed, so responses may be cached for good.
+ */
+export type BlobSource = (urlPath: string) => Promise<StaticFile | undefined>;

@@ -17,6 +17,7 @@ import {
   ProjectSummarySchema,
   RecentProjectSchema,
   Sha256Schema,
+  ThumbnailUrlSchema,
 } from './library';
 import { AnnotationInputSchema, AnnotationSchema, EditedLayerSchema } from './annotations';
 import { GalleryPageSchema, GalleryQuerySchema, GallerySchema, GalleryFilterSchema } from './galleries';
@@ -124,7 +125,7 @@ export const methods = {
 
   'gallery.query': {
     input: GalleryQuerySchema.strict(),
-    output: GalleryPageSchema.extend({ items: z.array(RunSummarySchema.extend({ thumbnail: z.string().startsWith('data:image/') })) }),
+    output: GalleryPageSchema.extend({ items: z.array(RunSummarySchema.extend({ thumbnail: ThumbnailUrlSchema })) }),
   },
   'galleries.list': { input: Empty, output: z.array(GallerySchema) },
   'galleries.save': {

@@ -25,6 +25,16 @@ export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 export const RecentProjectSchema = z.object({ name: z.string(), path: z.string(), openedAt: z.string() });
 export type RecentProject = z.infer<typeof RecentProjectSchema>;
 
+/**
+ * Thumbnails are served by URL (`thumbs/<sha256>`, relative to the page) by both hosts, so lists
+ * stay small and the browser decodes and caches images off the main thread.
+ */
+export const THUMBNAIL_PREFIX = 'thumbs/';
+export const ThumbnailUrlSchema = z.string().regex(/^thumbs\/[0-9a-f]{64}$/, 'expected thumbs/<sha256>');
+export function thumbnailUrl(sha256: string): string {
+  return `${THUMBNAIL_PREFIX}${sha256}`;
+}
+
 export const ImageSummarySchema = z.object({
   sha256: Sha256Schema,
   name: z.string(),
@@ -32,8 +42,8 @@ export const ImageSummarySchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   byteSize: z.number().int().positive(),
-  /** A small data: URL (WebP/PNG) for grids; the full image comes from images.get. */
-  thumbnail: z.string().startsWith('data:image/'),
+  /** The thumbnail's URL (see THUMBNAIL_PREFIX); the full image comes from images.get. */
+  thumbnail: ThumbnailUrlSchema,
 });
 export type ImageSummary = z.infer<typeof ImageSummarySchema>;
 

@@ -7,6 +7,7 @@ import { resolveDataDir } from '../../app/paths';
 import { startHeadlessHost, type HeadlessHost } from '../../host/server';
 import { rendererDir, samplesDir } from '../../app/build-paths';
 import { RunService } from '../../app/runs';
+import { thumbnailSource } from '../../app/thumbnails';
 import { Workspace } from '../../app/workspace';
 import { parseFlags, parsePort } from '../args';
 
@@ -37,7 +38,7 @@ export async function startServing(options: ServeOptions): Promise<HeadlessHost>
   await workspace.project();
   const runs = new RunService(workspace, events);
   const handlers = createHandlers({ host: 'headless', workspace, runs, events });
-  const host = await startHeadlessHost({ dispatch: createDispatcher(handlers), events, rendererDir: rendererDir(), port: options.port });
+  const host = await startHeadlessHost({ dispatch: createDispatcher(handlers), events, rendererDir: rendererDir(), blobs: thumbnailSource(workspace), port: options.port });
   return {
     ...host,
     close: async () => {

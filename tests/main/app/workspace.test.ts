@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/api/envelope';
 import { EventBus } from '../../../main/api/events';
+import { thumbnailSource } from '../../../main/app/thumbnails';
 import { Workspace } from '../../../main/app/workspace';
 import { SAMPLES_DIR, testServices } from '../helpers/services';
 
@@ -93,7 +94,12 @@ describe('api/images', () => {
     expect(flat.imported.map((i) => i.name).sort()).toEqual(['copy of red.png']);
     expect(flat.duplicates).toEqual([join(dir, 'red.png')]);
     expect(flat.failures).toEqual([{ path: join(dir, 'broken.png'), message: expect.stringMatching(/not a supported image/) }]);
-    expect(flat.imported[0]?.thumbnail).toMatch(/^data:image\/webp;base64,/);
+    expect(flat.imported[0]?.thumbnail).toMatch(/^thumbs\/[0-9a-f]{64}$/);
+    const sha = flat.imported[0]?.thumbnail.slice('thumbs/'.length) as string;
+    const served = await thumbnailSource(s.workspace)(`/thumbs/${sha}`);
+    expect(served?.contentType).toBe('image/webp');
+    expect(served?.body.subarray(8, 12).toString()).toBe('WEBP');
+    expect(await thumbnailSource(s.workspace)('/thumbs/../../etc/passwd')).toBeUndefined();
     expect(progress.at(-1)).toEqual({ done: 3, total: 3 });
 
     const deep = ok<{ imported: { name: string }[] }>(await s.dispatch('images.import', { paths: [dir], recursive: true }));

@@ -146,6 +146,25 @@ describe('main/host/startHeadlessHost', () => {
     expect((await send(host, '/?launch=guess')).status).toBe(401);
   });
 
+  it('serves blobs beside the renderer with the same token rules, cacheable for good', async () => {
+    const blobHost = await startHeadlessHost({
+      dispatch,
+      events,
+      rendererDir: '/nonexistent',
+      blobs: async (path) => (path === '/thumbs/abc' ? { body: Buffer.from('RIFFxxxxWEBP'), contentType: 'image/webp' } : undefined),
+    });
+    try {
+      expect((await send(blobHost, '/thumbs/abc')).status).toBe(401);
+      const ok = await send(blobHost, `/thumbs/abc?token=${blobHost.token}`);
+      expect(ok.status).toBe(200);
+      expect(ok.headers['content-type']).toBe('image/webp');
+      expect(String(ok.headers['cache-control'])).toContain('immutable');
+      expect((await send(blobHost, `/thumbs/nope?token=${blobHost.token}`)).status).toBe(404);
+    } finally {
+      await blobHost.close();
+    }
+  });
+
   it('survives malformed request targets and escapes', async () => {
     const { connect } = await import('node:net');
     const raw = (text: string) =>
