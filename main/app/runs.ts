@@ -119,9 +119,7 @@ export class RunService {
 
   /** Per-layer/head maps of one token (empty `maps` when the run kept none). */
   async heads(runId: number, tokenIndex: number): Promise<HeadMaps> {
-    const run = (await this.#workspace.project()).getRun(runId, { details: true });
-    if (!run) throw new DexarError('not-found', `run ${runId} is not in this project`, 'NotFound');
-    const map = run.heatmaps.find((h) => h.kind === 'token' && h.tokenIndex === tokenIndex);
+    const map = (await this.#workspace.project()).getHeatmapWithDetails(runId, 'token', tokenIndex);
     if (!map) throw new DexarError('not-found', `run ${runId} has no token ${tokenIndex}`, 'NotFound');
     const maps = (map.details ?? []).filter((d) => d.head !== null).map((d) => ({ layer: d.layer, head: d.head as number, weight: d.weight ?? null, values: d.values }));
     const layers = [...new Set(maps.map((m) => m.layer))];

@@ -18,7 +18,7 @@ import * as catalogWrites from './write/catalog';
 import { exportSelection, type ExportResult, type ExportSelection } from './write/export';
 import * as galleryWrites from './write/galleries';
 import * as runWrites from './write/runs';
-import type { AnnotationInput, GalleryFilter, GalleryQuery, ImageRecord, ModelRecord, PromptRecord, RunDetail, RunSummary } from './types';
+import type { AnnotationInput, GalleryFilter, GalleryQuery, ImageRecord, ModelRecord, PromptRecord, RunDetail, RunSummary, HeatmapKind, StoredHeatmap } from './types';
 
 export interface ImportResult {
   image: ImageRecord;
@@ -128,6 +128,9 @@ export class Project {
   }
   getRun(runId: number, options: { details?: boolean } = {}): RunDetail | undefined {
     return runReads.getRun(this.reader, runId, options);
+  }
+  getHeatmapWithDetails(runId: number, kind: HeatmapKind, tokenIndex: number | null): StoredHeatmap | undefined {
+    return runReads.getHeatmapWithDetails(this.reader, runId, kind, tokenIndex);
   }
   listRunsForImage(imageSha: string, limit?: number): RunSummary[] {
     return runReads.listRunsForImage(this.reader, imageSha, limit);

@@ -3,7 +3,7 @@ import type { RunToken } from '../../../shared/api/runs';
 import { canonicalJson } from '../canonical-json';
 import type { ReadableDB } from '../db-types';
 import { decodeGrid } from '../heatmap-codec';
-import type { HeatmapKind, StoredHeatmap, RunDetail, RunStatus, RunSummary, RunTimings } from '../types';
+import type { HeatmapDetail, HeatmapKind, StoredHeatmap, RunDetail, RunStatus, RunSummary, RunTimings } from '../types';
 
 /** Columns of a gallery card; shared with the gallery query so both build the same summary. */
 export const SUMMARY_SELECT = `
@@ -86,15 +86,34 @@ export function getRunHeatmaps(db: ReadableDB, runId: number, options: { details
     gw: number;
     data: Buffer;
   }[];
-  const detailStmt = db.prepare('SELECT layer, head, data, weight FROM heatmap_details WHERE heatmap_id = ? ORDER BY layer, head');
   return rows.map((r) => {
     const map: StoredHeatmap = { id: r.id, kind: r.kind, tokenIndex: r.token_index, gh: r.gh, gw: r.gw, values: decodeGrid(r.data) };
     if (options.details) {
-      const details = detailStmt.all(r.id) as { layer: number; head: number | null; data: Buffer; weight: number | null }[];
-      if (details.length > 0) map.details = details.map((d) => ({ layer: d.layer, head: d.head, weight: d.weight, values: decodeGrid(d.data) }));
+      const details = heatmapDetails(db, r.id);
+      if (details.length > 0) map.details = details;
     }
     return map;
   });
+}
+
+function heatmapDetails(db: ReadableDB, heatmapId: number): HeatmapDetail[] {
+  const rows = db.prepare('SELECT layer, head, data, weight FROM heatmap_details WHERE heatmap_id = ? ORDER BY layer, head').all(heatmapId) as {
+    layer: number;
+    head: number | null;
+    data: Buffer;
+    weight: number | null;
+  }[];
+  return rows.map((d) => ({ layer: d.layer, head: d.head, weight: d.weight, values: decodeGrid(d.data) }));
+}
+
+/** One heatmap with its per-layer/head detail (the head browser), without reading the rest of the run. */
+export function getHeatmapWithDetails(db: ReadableDB, runId: number, kind: HeatmapKind, tokenIndex: number | null): StoredHeatmap | undefined {
+  const r = db
+    .prepare('SELECT id, gh, gw, data FROM heatmaps WHERE run_id = ? AND kind = ? AND ifnull(token_index, -1) = ifnull(?, -1)')
+    .get(runId, kind, tokenIndex) as { id: number; gh: number; gw: number; data: Buffer } | undefined;
+  if (!r) return undefined;
+  const details = heatmapDetails(db, r.id);
+  return { id: r.id, kind, tokenIndex, gh: r.gh, gw: r.gw, values: decodeGrid(r.data), ...(details.length > 0 ? { details } : {}) };
 }
 
 export function getRun(db: ReadableDB, runId: number, options: { details?: boolean } = {}): RunDetail | undefined {

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../shared/api/envelope';
 import type { HeadMaps, RunFinish, RunProgress, RunView } from '../../../shared/api/runs';
-import { buildEngineWorker, TINY_LLAMA, TINY_LLAMA_IMAGE } from '../helpers/engine-worker';
+import { bundlePath, fixturePath } from '../../shared/dexar/fixture-data';
+import { buildEngineWorker } from '../helpers/engine-worker';
+
+const TINY_LLAMA = bundlePath('tiny-llama');
+const TINY_LLAMA_IMAGE = fixturePath('tiny-llama', 'image.png');
 import { testServices } from '../helpers/services';
 
 function ok<T>(envelope: Envelope<unknown>): T {

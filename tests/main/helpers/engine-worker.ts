@@ -22,6 +22,3 @@ export async function buildEngineWorker(folder: string): Promise<string> {
   });
   return join(outdir, 'engine-worker.mjs');
 }
-
-export const TINY_LLAMA = join(root, 'tests', 'fixtures', 'bundles', 'tiny-llama');
-export const TINY_LLAMA_IMAGE = join(root, 'tests', 'fixtures', 'parity', 'tiny-llama', 'image.png');
