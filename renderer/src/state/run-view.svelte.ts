@@ -79,29 +79,44 @@ export class RunViewState {
     this.#selection = selection;
   }
 
+  /** Opens an image with its run history, showing its latest run (if any). */
   async openImage(sha256: string): Promise<void> {
+    if (!(await this.#loadImage(sha256))) return;
+    await this.#loadHistory(sha256);
+    const latest = this.#history[0];
+    this.#show(latest ? await this.#api.invoke('runs.get', { runId: latest.id }) : undefined);
+  }
+
+  /** Shows a run, switching to its image first when another one is open. */
+  async openRun(runId: number): Promise<void> {
+    const run = await this.#api.invoke('runs.get', { runId });
+    if (run.imageSha !== this.#imageSummary?.sha256 && !(await this.#loadImage(run.imageSha))) return;
+    // Reloaded even for the same image: a run that just finished joins its history.
+    await this.#loadHistory(run.imageSha);
+    this.#show(run);
+  }
+
+  /** Decodes the image; false when a later open overtook this one. */
+  async #loadImage(sha256: string): Promise<boolean> {
     const seq = ++this.#loadSeq;
     const { image, dataUrl } = await this.#api.invoke('images.get', { sha256 });
     const element = new Image();
     element.src = dataUrl;
     await element.decode();
-    if (seq !== this.#loadSeq) return;
+    if (seq !== this.#loadSeq) return false;
     this.#image = element;
     this.#imageSummary = image;
-    this.#run = undefined;
-    this.#selection = { kind: 'sentence' };
     this.#error = undefined;
-    this.#history = await this.#api.invoke('runs.listForImage', { imageSha: sha256 });
-    const latest = this.#history[0];
-    if (latest) await this.openRun(latest.id);
+    return true;
   }
 
-  async openRun(runId: number): Promise<void> {
-    const run = await this.#api.invoke('runs.get', { runId });
-    if (run.imageSha !== this.#imageSummary?.sha256) await this.openImage(run.imageSha);
+  async #loadHistory(sha256: string): Promise<void> {
+    this.#history = await this.#api.invoke('runs.listForImage', { imageSha: sha256 });
+  }
+
+  #show(run: RunView | undefined): void {
     this.#run = run;
     this.#selection = { kind: 'sentence' };
-    this.#history = await this.#api.invoke('runs.listForImage', { imageSha: run.imageSha });
   }
 
   async start(request: Omit<StartRun, 'imageSha'>, geometry: DisplayGeometry): Promise<void> {
