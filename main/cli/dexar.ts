@@ -3,6 +3,7 @@ import { APP_NAME, APP_VERSION } from '../app/info';
 import { UsageError } from './args';
 import * as bench from './commands/bench';
 import * as benchStore from './commands/bench-store';
+import * as evaluate from './commands/eval';
 import * as explain from './commands/explain';
 import * as importVoc from './commands/import-voc';
 import * as report from './commands/report';
@@ -14,7 +15,7 @@ interface Command {
   run(argv: string[]): Promise<void>;
 }
 
-const COMMANDS: Readonly<Record<string, Command>> = { serve, explain, bench, 'bench-store': benchStore, 'import-voc': importVoc, report };
+const COMMANDS: Readonly<Record<string, Command>> = { serve, explain, bench, 'bench-store': benchStore, eval: evaluate, 'import-voc': importVoc, report };
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

@@ -37,6 +37,26 @@ export function pointingGameHit(map: ArrayLike<number>, mask: ArrayLike<number>)
   return (mask[argmax(map)] as number) > 0;
 }
 
+/**
+ * Pointing game with ties: the fraction of the map's maximal pixels that lie inside the mask (1 or
+ * 0 without ties). A flat map (e.g. every head filtered out) then scores the mask's area fraction,
+ * its expected hit under uniform tie-breaking, instead of whatever the first pixel happens to be.
+ * Same definition as models/demo/explain_eval.py.
+ */
+export function pointingGameScore(map: ArrayLike<number>, mask: ArrayLike<number>): number {
+  assertSameLength(map, mask, 'pointingGameScore');
+  const top = map[argmax(map)] as number;
+  let ties = 0;
+  let inside = 0;
+  for (let i = 0; i < map.length; i++) {
+    if ((map[i] as number) === top) {
+      ties++;
+      if ((mask[i] as number) > 0) inside++;
+    }
+  }
+  return inside / ties;
+}
+
 function ratioOfMeans(numSum: number, numCount: number, denSum: number, denCount: number): number {
   if (numCount === 0 || denCount === 0) return Number.NaN;
   const num = numSum / numCount;

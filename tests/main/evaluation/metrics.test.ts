@@ -7,6 +7,7 @@ import {
   patchesToRemove,
   perplexity,
   pointingGameHit,
+  pointingGameScore,
   snrMap,
   snrTokens,
   softIoU,
@@ -85,5 +86,16 @@ describe('evaluation/exactMatch', () => {
     expect(normaliseAnswer('  The Circle is  RED. ')).toBe('the circle is red');
     expect(exactMatch('There are two stars.', 'there are two stars')).toBe(true);
     expect(exactMatch('There are two stars.', 'There are three stars.')).toBe(false);
+  });
+});
+
+describe('evaluation/pointingGameScore', () => {
+  it('is 1 or 0 for a unique maximum', () => {
+    expect(pointingGameScore([0.1, 0.9, 0.2], [0, 1, 0])).toBe(1);
+    expect(pointingGameScore([0.1, 0.9, 0.2], [1, 0, 1])).toBe(0);
+  });
+  it('counts the share of tied maxima inside the mask (a flat map scores the mask area)', () => {
+    expect(pointingGameScore([1, 1, 0, 1], [1, 0, 0, 1])).toBeCloseTo(2 / 3, 12);
+    expect(pointingGameScore([0, 0, 0, 0], [1, 0, 0, 0])).toBe(0.25);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * Pools per-question records into the DESIGN §4 numbers, overall and per group:
+ * - accuracy: share of questions whose greedy answer matches exactly (normalised);
+ * - pointing game: mean over every grounded token of every question (pooled);
+ * - Soft-IoU and SNR_map: mean over questions with a grounded mask (SNR_map also its median, over
+ *   the questions where it is defined);
+ * - SNR_tokens: pooled mean weight of grounded tokens / of linguistic tokens; both means are
+ *   reported too, since the ratio is undefined when linguistic tokens weigh 0 (DEX-AR's ideal);
+ * - perturbation: mean PPL_p/PPL_0 curve and mean AUC per direction.
+ */
+import { PERTURBATION_STEPS } from './metrics';
+import type { QuestionRecord } from './question';
+
+export interface MethodSummary {
+  readonly pointing_game: number | null;
+  readonly grounded_tokens: number;
+  readonly soft_iou: number | null;
+  readonly soft_iou_questions: number;
+  readonly snr_map_mean: number | null;
+  readonly snr_map_median: number | null;
+  readonly snr_map_questions: number;
+  readonly snr_tokens: number | null;
+  readonly grounded_weight_mean: number | null;
+  readonly linguistic_weight_mean: number | null;
+  readonly perturbation: {
+    readonly percents: readonly number[];
+    readonly positive_curve: number[];
+    readonly negative_curve: number[];
+    readonly auc_positive: number;
+    readonly auc_negative: number;
+    readonly questions: number;
+  } | null;
+}
+
+export interface GroupSummary {
+  readonly questions: number;
+  readonly accuracy: number;
+  readonly methods: Record<string, MethodSummary>;
+}
+
+export function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Element-wise mean of equal-length curves. */
+function meanCurve(curves: readonly (readonly number[])[]): number[] {
+  return PERTURBATION_STEPS.map((_, i) => (mean(curves.map((c) => c[i] as number)) as number));
+}
+
+function summariseMethod(records: readonly QuestionRecord[], name: string): MethodSummary {
+  const scores = records.map((r) => {
+    const s = r.methods[name];
+    if (!s) throw new RangeError(`aggregate: expected method ${name} in question ${r.id}, found ${Object.keys(r.methods).join(', ')}`);
+    return s;
+  });
+  const hits = scores.flatMap((s) => s.hits);
+  const iou = scores.flatMap((s) => (s.soft_iou === null ? [] : [s.soft_iou]));
+  const snr = scores.flatMap((s) => (s.snr_map === null ? [] : [s.snr_map]));
+  const wg = mean(scores.flatMap((s) => s.w_grounded));
+  const wl = mean(scores.flatMap((s) => s.w_linguistic));
+  const snrTokens = wg !== null && wl !== null && wl > 0 ? wg / wl : null;
+  const perturbed = scores.flatMap((s) => (s.perturbation ? [s.perturbation] : []));
+  return {
+    pointing_game: mean(hits),
+    grounded_tokens: hits.length,
+    soft_iou: mean(iou),
+    soft_iou_questions: iou.length,
+    snr_map_mean: mean(snr),
+    snr_map_median: median(snr),
+    snr_map_questions: snr.length,
+    snr_tokens: snrTokens,
+    grounded_weight_mean: wg,
+    linguistic_weight_mean: wl,
+    perturbation:
+      perturbed.length === 0
+        ? null
+        : {
+            percents: [...PERTURBATION_STEPS],
+            positive_curve: meanCurve(perturbed.map((p) => p.positive)),
+            negative_curve: meanCurve(perturbed.map((p) => p.negative)),
+            auc_positive: mean(perturbed.map((p) => p.auc_positive)) as number,
+            auc_negative: mean(perturbed.map((p) => p.auc_negative)) as number,
+            questions: perturbed.length,
+          },
+  };
+}
+
+export function summarise(records: readonly QuestionRecord[], methods: readonly string[]): GroupSummary {
+  return {
+    questions: records.length,
+    accuracy: records.length === 0 ? 0 : records.filter((r) => r.correct).length / records.length,
+    methods: Object.fromEntries(methods.map((m) => [m, summariseMethod(records, m)])),
+  };
+}
+
+/** Overall and per group (groups in first-seen order). */
+export function summariseByGroup(records: readonly QuestionRecord[], methods: readonly string[]): { overall: GroupSummary; groups: Record<string, GroupSummary> } {
+  const byGroup = new Map<string, QuestionRecord[]>();
+  for (const r of records) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r]);
+  return { overall: summarise(records, methods), groups: Object.fromEntries([...byGroup].map(([g, rs]) => [g, summarise(rs, methods)])) };
+}
+
+const CSV_COLUMNS = ['group', 'method', 'questions', 'accuracy', 'pointing_game', 'grounded_tokens', 'soft_iou', 'snr_map_mean', 'snr_map_median', 'snr_tokens', 'auc_positive', 'auc_negative'] as const;
+
+/** One row per (group, method), "overall" first; empty cells for undefined values. */
+export function metricsCsv(summary: { overall: GroupSummary; groups: Record<string, GroupSummary> }): string {
+  const cell = (v: number | string | null | undefined) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(Number(v.toPrecision(6))) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines: string[] = [CSV_COLUMNS.join(',')];
+  for (const [group, g] of [['overall', summary.overall] as const, ...Object.entries(summary.groups)]) {
+    for (const [method, m] of Object.entries(g.methods)) {
+      const row = [group, method, g.questions, g.accuracy, m.pointing_game, m.grounded_tokens, m.soft_iou, m.snr_map_mean, m.snr_map_median, m.snr_tokens, m.perturbation?.auc_positive, m.perturbation?.auc_negative];
+      lines.push(row.map(cell).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
