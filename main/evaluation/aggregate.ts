@@ -6,7 +6,7 @@
  *   the questions where it is defined);
  * - SNR_tokens: pooled mean weight of grounded tokens / of linguistic tokens; both means are
  *   reported too, since the ratio is undefined when linguistic tokens weigh 0 (DEX-AR's ideal);
- * - perturbation: mean PPL_p/PPL_0 curve and mean AUC per direction.
+ * - perturbation: mean PPL_p/PPL_0 curve, mean and median AUC per direction.
  */
 import { PERTURBATION_STEPS } from './metrics';
 import type { QuestionRecord } from './question';
@@ -28,6 +28,9 @@ export interface MethodSummary {
     readonly negative_curve: number[];
     readonly auc_positive: number;
     readonly auc_negative: number;
+    /** Medians of the per-question AUCs: PPL ratios can explode on a few questions and drag the means. */
+    readonly auc_positive_median: number;
+    readonly auc_negative_median: number;
     readonly questions: number;
   } | null;
 }
@@ -87,6 +90,8 @@ function summariseMethod(records: readonly QuestionRecord[], name: string): Meth
             negative_curve: meanCurve(perturbed.map((p) => p.negative)),
             auc_positive: mean(perturbed.map((p) => p.auc_positive)) as number,
             auc_negative: mean(perturbed.map((p) => p.auc_negative)) as number,
+            auc_positive_median: median(perturbed.map((p) => p.auc_positive)) as number,
+            auc_negative_median: median(perturbed.map((p) => p.auc_negative)) as number,
             questions: perturbed.length,
           },
   };
@@ -107,7 +112,7 @@ export function summariseByGroup(records: readonly QuestionRecord[], methods: re
   return { overall: summarise(records, methods), groups: Object.fromEntries([...byGroup].map(([g, rs]) => [g, summarise(rs, methods)])) };
 }
 
-const CSV_COLUMNS = ['group', 'method', 'questions', 'accuracy', 'pointing_game', 'grounded_tokens', 'soft_iou', 'snr_map_mean', 'snr_map_median', 'snr_tokens', 'auc_positive', 'auc_negative'] as const;
+const CSV_COLUMNS = ['group', 'method', 'questions', 'accuracy', 'pointing_game', 'grounded_tokens', 'soft_iou', 'snr_map_mean', 'snr_map_median', 'snr_tokens', 'auc_positive', 'auc_negative', 'auc_positive_median', 'auc_negative_median'] as const;
 
 /** One row per (group, method), "overall" first; empty cells for undefined values. */
 export function metricsCsv(summary: { overall: GroupSummary; groups: Record<string, GroupSummary> }): string {
@@ -115,7 +120,7 @@ export function metricsCsv(summary: { overall: GroupSummary; groups: Record<stri
   const lines: string[] = [CSV_COLUMNS.join(',')];
   for (const [group, g] of [['overall', summary.overall] as const, ...Object.entries(summary.groups)]) {
     for (const [method, m] of Object.entries(g.methods)) {
-      const row = [group, method, g.questions, g.accuracy, m.pointing_game, m.grounded_tokens, m.soft_iou, m.snr_map_mean, m.snr_map_median, m.snr_tokens, m.perturbation?.auc_positive, m.perturbation?.auc_negative];
+      const row = [group, method, g.questions, g.accuracy, m.pointing_game, m.grounded_tokens, m.soft_iou, m.snr_map_mean, m.snr_map_median, m.snr_tokens, m.perturbation?.auc_positive, m.perturbation?.auc_negative, m.perturbation?.auc_positive_median, m.perturbation?.auc_negative_median];
       lines.push(row.map(cell).join(','));
     }
   }

@@ -91,7 +91,7 @@ export async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${done}/${outcome.selected} questions (${outcome.evaluated} evaluated now, ${outcome.skipped} resumed); accuracy ${(o.accuracy * 100).toFixed(1)}%\n`);
     for (const [name, m] of Object.entries(o.methods)) {
       const f = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(3));
-      const auc = m.perturbation ? ` AUC+ ${f(m.perturbation.auc_positive)} AUC− ${f(m.perturbation.auc_negative)}` : '';
+      const auc = m.perturbation ? ` AUC+ ${f(m.perturbation.auc_positive)} (median ${f(m.perturbation.auc_positive_median)}) AUC− ${f(m.perturbation.auc_negative)} (median ${f(m.perturbation.auc_negative_median)})` : '';
       process.stdout.write(`  ${name.padEnd(17)} pointing ${f(m.pointing_game)}  soft-IoU ${f(m.soft_iou)}  SNR_map ${f(m.snr_map_mean)}  SNR_tokens ${f(m.snr_tokens)}${auc}\n`);
     }
     process.stdout.write(`written to ${outcome.outDir}: ${outcome.files.join(', ')}, questions.jsonl\n`);
