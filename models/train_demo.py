@@ -21,6 +21,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch  # noqa: E402
 
+from models.demo.aux import PatchGrid, PatchProbe, capture_projector  # noqa: E402
 from models.demo.data import IGNORE, Encoder, batches  # noqa: E402
 from models.demo.evaluate import evaluate, format_table  # noqa: E402
 from models.demo.model import DemoConfig, build_model, save_checkpoint  # noqa: E402
@@ -47,6 +48,7 @@ p.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate"
 p.add_argument("--min_lr", type=float, default=5e-5, help="cosine floor")
 p.add_argument("--warmup", type=int, default=200, help="linear warm-up steps")
 p.add_argument("--weight_decay", type=float, default=0.05, help="AdamW decoupled weight decay (matrices only)")
+p.add_argument("--aux_weight", type=float, default=1.0, help="weight of the per-patch probe loss (models/demo/aux.py); 0 trains on answers alone")
 p.add_argument("--grad_clip", type=float, default=1.0, help="global grad-norm clip")
 # system
 p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the team machine has 2 cores)")
@@ -68,21 +70,23 @@ def lr_at(step: int, frac: float, a: argparse.Namespace) -> float:
     return a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * x))
 
 
-def optimizer(model, a: argparse.Namespace) -> torch.optim.Optimizer:
+def optimizer(params: list[torch.nn.Parameter], a: argparse.Namespace) -> torch.optim.Optimizer:
     # No decay on norms, biases and embeddings' 1-d params: standard GPT practice.
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    other = [p for p in model.parameters() if p.dim() < 2]
+    decay = [p for p in params if p.dim() >= 2]
+    other = [p for p in params if p.dim() < 2]
     groups = [{"params": decay, "weight_decay": a.weight_decay}, {"params": other, "weight_decay": 0.0}]
     return torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.98))
 
 
-def loss_fn(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: dict) -> tuple[torch.Tensor, torch.Tensor]:
+    """(answer loss, per-patch probe loss on the projector output the forward pass captured)."""
     batch = {k: v.to(model.device) for k, v in batch.items()}
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                    pixel_values=batch["pixel_values"]).logits
     # Position i predicts token i+1; targets are IGNORE outside the answer.
-    return torch.nn.functional.cross_entropy(
+    answer = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]), batch["targets"][:, 1:].reshape(-1), ignore_index=IGNORE)
+    return answer, probe.loss(tokens["tokens"], batch["patch_targets"])
 
 
 def main() -> None:
@@ -98,8 +102,11 @@ def main() -> None:
     assert len(weights) == 6, f"--weights needs 6 values (templates 1..6), found {a.weights!r}"
     print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M, {n_img} image tokens")
 
-    opt = optimizer(model, a)
-    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns)
+    probe = PatchProbe(cfg.hidden_size).to(a.device)
+    tokens = capture_projector(model)
+    params = list(model.parameters()) + list(probe.parameters())
+    opt = optimizer(params, a)
+    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, PatchGrid(cfg.image_size, cfg.patch_size))
     t0 = time.time()
     history = []
     step = 0
@@ -108,13 +115,13 @@ def main() -> None:
         lr = lr_at(step, progress(step, time.time() - t0, a), a)
         for g in opt.param_groups:
             g["lr"] = lr
-        loss = loss_fn(model, next(data))
+        answer, aux = loss_fn(model, next(data), probe, tokens)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), a.grad_clip)
+        (answer + a.aux_weight * aux).backward()
+        torch.nn.utils.clip_grad_norm_(params, a.grad_clip)
         opt.step()
         if step % a.log_every == 0:
-            print(f"step {step:5d} loss {loss.item():.4f} lr {lr:.2e} {time.time() - t0:7.1f}s", flush=True)
+            print(f"step {step:5d} loss {answer.item():.4f} aux {aux.item():.4f} lr {lr:.2e} {time.time() - t0:7.1f}s", flush=True)
         if a.val_every and step > 0 and step % a.val_every == 0:
             table, _ = evaluate(model, enc, a.val_seed, a.val_n, cfg.image_size)
             history.append({"step": step, "val": table})

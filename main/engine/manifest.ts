@@ -49,7 +49,14 @@ export interface BundleManifest {
   readonly format_version: 2;
   readonly name: string;
   readonly family: string;
-  readonly source: { readonly checkpoint: string; readonly model_type: string; readonly text_model_type?: string; readonly architectures: readonly string[] };
+  readonly source: {
+    readonly checkpoint: string;
+    readonly model_type: string;
+    readonly text_model_type?: string;
+    readonly architectures: readonly string[];
+    /** Trainer seed and recipe, when the checkpoint carried a recipe.json (the demo model). */
+    readonly training?: { readonly seed: number; readonly recipe: Readonly<Record<string, unknown>> };
+  };
   readonly dtype: string;
   readonly opset: number;
   readonly graphs: Readonly<Record<GraphRole, GraphSpec>>;

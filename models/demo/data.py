@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from tokenizers import Tokenizer
 
+from models.demo.aux import PatchGrid, patch_targets
 from models.demo.tokenizer import EOS, IMAGE, PAD
 from models.shapes_qa.questions import ask
 from models.shapes_qa.sampler import Sample, sample
@@ -56,10 +57,12 @@ def pixel_values(img: np.ndarray) -> torch.Tensor:
     return (torch.from_numpy(img).permute(2, 0, 1).float() / 255.0 - 0.5) / 0.5
 
 
-def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None) -> dict[str, torch.Tensor]:
+def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None,
+            grid: PatchGrid | None = None) -> dict[str, torch.Tensor]:
     """Right-padded batch with input_ids, attention_mask, pixel_values and answer-only targets.
 
-    `extra[i]` lists follow-up QAs about sample i's image, appended as further turns.
+    `extra[i]` lists follow-up QAs about sample i's image, appended as further turns. With a
+    `grid`, "patch_targets" (B, N, attributes) holds the auxiliary per-patch labels (models/demo/aux.py).
     """
     seqs, targets = [], []
     for i, s in enumerate(samples):
@@ -78,11 +81,17 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
         ids[i, : len(x)] = torch.tensor(x)
         tgt[i, : len(t)] = torch.tensor(t)
         mask[i, : len(x)] = 1
-    pix = torch.stack([pixel_values(render(s.scene)[0]) for s in samples])
-    return {"input_ids": ids, "attention_mask": mask, "pixel_values": pix, "targets": tgt}
+    rendered = [render(s.scene) for s in samples]
+    batch = {"input_ids": ids, "attention_mask": mask, "targets": tgt,
+             "pixel_values": torch.stack([pixel_values(img) for img, _ in rendered])}
+    if grid is not None:
+        batch["patch_targets"] = torch.from_numpy(
+            np.stack([patch_targets(s.scene, masks, grid) for s, (_, masks) in zip(samples, rendered)]))
+    return batch
 
 
-def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], enc: Encoder, turns: int = 1):
+def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], enc: Encoder, turns: int = 1,
+            grid: PatchGrid | None = None):
     """Endless batches of `batch_size` images. Each image's first question has a template drawn
     with the given relative weights; up to `turns - 1` follow-ups use the other templates that
     apply to the scene, in random order."""
@@ -99,4 +108,4 @@ def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], en
             chunk.append(first)
             extra.append(follow[: turns - 1])
             k += 1
-        yield collate(chunk, enc, extra)
+        yield collate(chunk, enc, extra, grid)

@@ -20,9 +20,10 @@ from models.tiny import LLAVA_CHAT_TEMPLATE
 class DemoConfig:
     image_size: int = 72  # input side in px; Shapes-QA renders at this size (3×3 cells of 24 px)
     patch_size: int = 8  # 72 / 8 = 9×9 = 81 image tokens; each grid cell is exactly 3×3 patches
-    vision_hidden: int = 64  # CLIP width
-    vision_layers: int = 3  # CLIP depth; features come from layer -2 (LLaVA's choice): 2 layers
+    vision_hidden: int = 96  # CLIP width: 64 left shapes confusable after 12 min (run log)
+    vision_layers: int = 3  # CLIP depth
     vision_heads: int = 4  # CLIP attention heads
+    vision_feature_layer: int = -1  # LLaVA-1.5 reads layer -2; a 3-layer tower needs all of them
     hidden_size: int = 128  # d, LM residual width
     num_layers: int = 4  # L, LM decoder layers (DEX-AR then uses all of them: L ≤ 10)
     num_heads: int = 4  # H = H_kv, LM attention heads
@@ -46,7 +47,7 @@ def build_config(cfg: DemoConfig, vocab_size: int, image_token_id: int, pad_toke
         pad_token_id=pad_token_id, hidden_act="silu")
     llava = LlavaConfig(
         vision_config=vision, text_config=text, image_token_index=image_token_id,
-        vision_feature_layer=-2, vision_feature_select_strategy="default",
+        vision_feature_layer=cfg.vision_feature_layer, vision_feature_select_strategy="default",
         projector_hidden_act="gelu", image_seq_length=(cfg.image_size // cfg.patch_size) ** 2)
     llava.architectures = ["LlavaForConditionalGeneration"]
     return llava

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,16 @@ class ExportResult:
     out_dir: Path  # the bundle folder
     manifest: dict  # the written manifest.json
     checks: dict[str, dict[str, OutputCheck]]  # role → output → ONNX vs PyTorch ({} if skipped)
+
+
+def training_section(hf_path: Path) -> dict:
+    """{"training": {seed, recipe}} from the checkpoint's recipe.json (models/train_demo.py writes
+    one), so a bundle says how its weights were made; {} for checkpoints without one."""
+    recipe_file = hf_path / "recipe.json"
+    if not recipe_file.is_file():
+        return {}
+    recipe = json.loads(recipe_file.read_text(encoding="utf-8"))
+    return {"training": {"seed": int(recipe["seed"]), "recipe": recipe}}
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
@@ -83,7 +94,8 @@ def export_bundle(hf_dir: str | Path, out_dir: str | Path, *, name: str | None =
         "family": adapter.name,
         "source": {"checkpoint": hf_path.name, "model_type": ckpt.config.get("model_type"),
                    "text_model_type": (ckpt.config.get("text_config") or {}).get("model_type", "llama"),
-                   "architectures": ckpt.config.get("architectures") or []},
+                   "architectures": ckpt.config.get("architectures") or [],
+                   **training_section(hf_path)},
         "dtype": "float32",
         "opset": adapter.opset,
         "graphs": graphs,

@@ -82,3 +82,27 @@ def test_demo_batches_pack_follow_up_turns_after_an_inference_format_first_turn(
         answers = tok.decode([t for t in tgt if t != IGNORE], skip_special_tokens=False)
         assert answers.count("</s>") == turns
         assert "USER" not in answers and "ASSISTANT" not in answers
+
+
+def test_demo_patch_targets_put_each_objects_attributes_on_the_patches_it_covers():
+    from models.demo.aux import ATTRIBUTES, COLOR_IDS, IGNORE as AUX_IGNORE, PatchGrid, patch_targets
+    from models.shapes_qa import grammar
+
+    col = {name: k for k, (name, _) in enumerate(ATTRIBUTES)}
+    grid = PatchGrid(72, 8)
+    for s in stream(11, 72, 60):
+        _, masks = render(s.scene)
+        t = patch_targets(s.scene, masks, grid)
+        assert t.shape == (81, len(ATTRIBUTES))
+        order = sorted(s.scene.objects, key=lambda o: (o.col, o.row))
+        for k, (o, m) in enumerate(zip(s.scene.objects, masks)):
+            cover = m.reshape(9, 8, 9, 8).mean(axis=(1, 3)).reshape(-1)
+            mine = np.flatnonzero((t[:, col["color"]] == COLOR_IDS[o.color]) & (t[:, col["shape"]] == grammar.SHAPES.index(o.shape)))
+            assert len(mine) >= 1, "every object owns at least one patch"
+            assert cover[mine].min() > 0, "an object's label sits only on patches it paints"
+            assert set(t[mine, col["row"]]) == {o.row} and set(t[mine, col["col"]]) == {o.col}
+            assert set(t[mine, col["rank"]]) == {order.index(o)}
+            assert set(t[mine, col["same_shape"]]) == {sum(q.shape == o.shape for q in s.scene.objects) - 1}
+            assert set(t[mine, col["objects"]]) == {len(s.scene.objects) - 1}
+        background = t[:, col["object"]] == 0
+        assert (t[background, 1:] == AUX_IGNORE).all(), "background patches carry no object attributes"

@@ -65,3 +65,18 @@ def test_manifest_limits_context_to_mistral_sliding_window(tiny_checkpoints, tmp
     (ckpt / "config.json").write_text(json.dumps(cfg))
     result = export_bundle(ckpt, tmp_path / "out", validate=False, log=lambda _m: None)
     assert result.manifest["text"]["max_positions"] == 48
+
+
+def test_manifest_records_the_training_recipe_when_the_checkpoint_has_one(tiny_checkpoints, tmp_path):
+    import shutil
+
+    from models.export.bundle import export_bundle
+
+    ckpt = shutil.copytree(tiny_checkpoints["tiny-llama"], tmp_path / "ckpt")
+    recipe = {"seed": 7, "steps": 12, "args": {"lr": 0.002}}
+    (ckpt / "recipe.json").write_text(json.dumps(recipe))
+    result = export_bundle(ckpt, tmp_path / "out", validate=False, log=lambda _m: None)
+    validate_manifest(result.manifest)
+    assert result.manifest["source"]["training"] == {"seed": 7, "recipe": recipe}
+    without = export_bundle(tiny_checkpoints["tiny-llama"], tmp_path / "plain", validate=False, log=lambda _m: None)
+    assert "training" not in without.manifest["source"]
