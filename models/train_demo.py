@@ -22,7 +22,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402
 
 from models.demo.aux import PatchGrid, PatchProbe, capture_projector  # noqa: E402
-from models.demo.data import IGNORE, Encoder, batches  # noqa: E402
+from models.demo.data import IGNORE, Encoder, batches, patch_batches  # noqa: E402
 from models.demo.evaluate import evaluate, format_table  # noqa: E402
 from models.demo.model import DemoConfig, build_model, save_checkpoint  # noqa: E402
 
@@ -42,8 +42,10 @@ for f in fields(DemoConfig):
 # optimisation
 p.add_argument("--batch_size", type=int, default=16, help="images per step")
 p.add_argument("--turns", type=int, default=6, help="questions per image, packed as a multi-turn conversation (1: single-turn)")
-p.add_argument("--max_steps", type=int, default=5000, help="optimizer steps (upper bound)")
-p.add_argument("--time_limit_min", type=float, default=42.0, help="training wall-clock cap; the lr schedule runs on whichever of steps or time is further along, so a slow (shared) CPU stops early with a fully annealed lr")
+p.add_argument("--max_steps", type=int, default=20000, help="optimizer steps of the joint stage (upper bound)")
+p.add_argument("--time_limit_min", type=float, default=42.0, help="training wall-clock cap, both stages; the lr schedule runs on whichever of steps or time is further along, so a slow (shared) CPU stops early with a fully annealed lr")
+p.add_argument("--vision_min", type=float, default=12.0, help="first stage: minutes training only the vision tower, projector and probe on the per-patch targets (no LM: ~8x more images per second)")
+p.add_argument("--vision_batch", type=int, default=64, help="images per step in the vision stage")
 p.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate")
 p.add_argument("--min_lr", type=float, default=5e-5, help="cosine floor")
 p.add_argument("--warmup", type=int, default=200, help="linear warm-up steps")
@@ -58,8 +60,8 @@ p.add_argument("--val_every", type=int, default=1000, help="steps between period
 
 
 def progress(step: int, elapsed_s: float, a: argparse.Namespace) -> float:
-    """Fraction of training done: by steps or by wall clock, whichever is further."""
-    return max(step / a.max_steps, elapsed_s / (60 * a.time_limit_min))
+    """Fraction of the joint stage done: by steps or by wall clock, whichever is further."""
+    return max(step / a.max_steps, elapsed_s / (60 * (a.time_limit_min - a.vision_min)))
 
 
 def lr_at(step: int, frac: float, a: argparse.Namespace) -> float:
@@ -89,6 +91,32 @@ def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: di
     return answer, probe.loss(tokens["tokens"], batch["patch_targets"])
 
 
+def vision_stage(model, probe: PatchProbe, tokens: dict, grid: PatchGrid, a: argparse.Namespace) -> int:
+    """Train the vision tower, projector and probe alone for `a.vision_min` minutes (constant lr
+    after warm-up: the joint stage anneals everything). Returns the steps taken."""
+    if a.vision_min <= 0:
+        return 0
+    params = [*model.model.vision_tower.parameters(), *model.model.multi_modal_projector.parameters(), *probe.parameters()]
+    opt = optimizer(params, a)
+    data = patch_batches(a.seed + 1, a.vision_batch, grid)
+    t0, step = time.time(), 0
+    while time.time() - t0 < 60 * a.vision_min:
+        for g in opt.param_groups:
+            g["lr"] = a.lr * min(1.0, (step + 1) / a.warmup)
+        batch = {k: v.to(a.device) for k, v in next(data).items()}
+        model.model.get_image_features(pixel_values=batch["pixel_values"])
+        loss = probe.loss(tokens["tokens"], batch["patch_targets"])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, a.grad_clip)
+        opt.step()
+        if step % a.log_every == 0:
+            print(f"vision step {step:5d} aux {loss.item():.4f} {time.time() - t0:7.1f}s", flush=True)
+        step += 1
+    print("vision stage probe accuracy (last batch):", json.dumps(probe.accuracy(tokens["tokens"], batch["patch_targets"])), flush=True)
+    return step
+
+
 def main() -> None:
     a = p.parse_args()
     assert len({a.seed, a.eval_seed, a.val_seed}) == 3, "train, validation and held-out seeds must differ"
@@ -104,9 +132,12 @@ def main() -> None:
 
     probe = PatchProbe(cfg.hidden_size).to(a.device)
     tokens = capture_projector(model)
+    grid = PatchGrid(cfg.image_size, cfg.patch_size)
+    t_start = time.time()
+    vision_steps = vision_stage(model, probe, tokens, grid, a)
     params = list(model.parameters()) + list(probe.parameters())
     opt = optimizer(params, a)
-    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, PatchGrid(cfg.image_size, cfg.patch_size))
+    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, grid)
     t0 = time.time()
     history = []
     step = 0
@@ -127,8 +158,8 @@ def main() -> None:
             history.append({"step": step, "val": table})
             print("val", step, json.dumps({k: round(v, 3) for k, v in table.items()}), flush=True)
         step += 1
-    train_s = time.time() - t0
-    print(f"trained {step} steps in {train_s / 60:.1f} min", flush=True)
+    train_s = time.time() - t_start
+    print(f"trained {vision_steps} vision + {step} joint steps in {train_s / 60:.1f} min", flush=True)
 
     t1 = time.time()
     table, wrong = evaluate(model, enc, a.eval_seed, a.eval_n, cfg.image_size)
@@ -138,7 +169,7 @@ def main() -> None:
     for s, ans in wrong[:12]:
         print(f"  wrong: {s.qa.prompt!r} expected {s.qa.answer!r} got {ans!r}")
     recipe = {
-        "args": vars(a), "seed": a.seed, "steps": step, "train_seconds": round(train_s, 1), "eval_seconds": round(eval_s, 1),
+        "args": vars(a), "seed": a.seed, "vision_steps": vision_steps, "steps": step, "train_seconds": round(train_s, 1), "eval_seconds": round(eval_s, 1),
         "torch_threads": a.threads, "heldout": {"seed": a.eval_seed, "n": a.eval_n, "accuracy": table},
         "validation_history": history,
     }

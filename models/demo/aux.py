@@ -82,12 +82,25 @@ class PatchProbe(nn.Module):
         self.sizes = [k for _, k in ATTRIBUTES]
         self.linear = nn.Linear(width, sum(self.sizes))
 
+    def _split(self, tokens: torch.Tensor, targets: torch.Tensor):
+        logits = self.linear(tokens).reshape(-1, sum(self.sizes)).split(self.sizes, dim=-1)
+        return logits, targets.reshape(-1, len(self.sizes))
+
     def loss(self, tokens: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Mean over attributes of the cross-entropy on the patches where each one is defined."""
-        logits = self.linear(tokens).reshape(-1, sum(self.sizes)).split(self.sizes, dim=-1)
-        flat = targets.reshape(-1, len(self.sizes))
+        logits, flat = self._split(tokens, targets)
         losses = [nn.functional.cross_entropy(lg, flat[:, a], ignore_index=IGNORE) for a, lg in enumerate(logits)]
         return torch.stack(losses).mean()
+
+    @torch.no_grad()
+    def accuracy(self, tokens: torch.Tensor, targets: torch.Tensor) -> dict[str, float]:
+        """Per-attribute accuracy on the patches where it is defined (a training diagnostic)."""
+        logits, flat = self._split(tokens, targets)
+        out = {}
+        for a, ((name, _), lg) in enumerate(zip(ATTRIBUTES, logits)):
+            keep = flat[:, a] != IGNORE
+            out[name] = round(float((lg[keep].argmax(-1) == flat[keep, a]).float().mean()), 3)
+        return out
 
 
 def capture_projector(model) -> dict[str, torch.Tensor]:

@@ -18,7 +18,7 @@ from models.demo.aux import PatchGrid, patch_targets
 from models.demo.tokenizer import EOS, IMAGE, PAD
 from models.shapes_qa.questions import ask
 from models.shapes_qa.sampler import Sample, sample
-from models.shapes_qa.scene import render
+from models.shapes_qa.scene import render, sample_scene
 from models.tiny import PROMPT_TEMPLATE
 
 IGNORE = -100  # cross-entropy ignore index for non-answer positions
@@ -88,6 +88,16 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
         batch["patch_targets"] = torch.from_numpy(
             np.stack([patch_targets(s.scene, masks, grid) for s, (_, masks) in zip(samples, rendered)]))
     return batch
+
+
+def patch_batches(seed: int, batch_size: int, grid: PatchGrid):
+    """Endless (pixel_values, patch_targets) batches of random scenes for the vision-only stage."""
+    rng = random.Random(seed)
+    while True:
+        scenes = [sample_scene(rng, grid.image_size) for _ in range(batch_size)]
+        rendered = [render(sc) for sc in scenes]
+        yield {"pixel_values": torch.stack([pixel_values(img) for img, _ in rendered]),
+               "patch_targets": torch.from_numpy(np.stack([patch_targets(sc, m, grid) for sc, (_, m) in zip(scenes, rendered)]))}
 
 
 def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], enc: Encoder, turns: int = 1,
