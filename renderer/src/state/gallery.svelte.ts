@@ -19,6 +19,8 @@ export class GalleryState {
   #galleries = $state.raw<readonly Gallery[]>([]);
   #current = $state.raw<Gallery | undefined>(undefined);
   #seq = 0;
+  /** The query sequence a page is being fetched for: the grid asks again on every row scrolled. */
+  #loadingSeq: number | undefined;
 
   constructor(api: DexarApi) {
     this.#api = api;
@@ -67,10 +69,15 @@ export class GalleryState {
   }
 
   async loadMore(): Promise<void> {
-    if (this.#items.length >= this.#total) return;
     const seq = this.#seq;
-    const page = await this.#api.invoke('gallery.query', { filter: this.#filter, sort: this.#sort, limit: PAGE, offset: this.#items.length });
-    if (seq === this.#seq) this.#items = [...this.#items, ...page.items];
+    if (this.#items.length >= this.#total || this.#loadingSeq === seq) return;
+    this.#loadingSeq = seq;
+    try {
+      const page = await this.#api.invoke('gallery.query', { filter: this.#filter, sort: this.#sort, limit: PAGE, offset: this.#items.length });
+      if (seq === this.#seq) this.#items = [...this.#items, ...page.items];
+    } finally {
+      if (this.#loadingSeq === seq) this.#loadingSeq = undefined;
+    }
   }
 
   async open(gallery: Gallery | undefined): Promise<void> {
