@@ -61,6 +61,21 @@ test('open an image, generate and explain, switch token maps, annotate, and find
 
   // An analyst-edited copy of the map, painted and saved beside the computed one.
   await page.getByTestId('tab-layers').click();
+  // Opacity and visibility are node properties over cached rasters: the canvas changes and
+  // comes back to exactly the same pixels.
+  const dexarLayer = page.locator('[data-testid="layer"][data-layer="dexar"]');
+  await page.waitForTimeout(200);
+  const shown = await canvasPixels(page);
+  await dexarLayer.locator('input[type="range"]').first().fill('0.2');
+  await page.waitForTimeout(200);
+  expect((await canvasPixels(page)).equals(shown)).toBe(false);
+  await dexarLayer.locator('input[type="range"]').first().fill('0.65');
+  await dexarLayer.getByTitle('Hide layer').click();
+  await page.waitForTimeout(200);
+  expect((await canvasPixels(page)).equals(shown)).toBe(false);
+  await dexarLayer.getByTitle('Show layer').click();
+  await page.waitForTimeout(200);
+  expect((await canvasPixels(page)).equals(shown)).toBe(true);
   const beforePaint = await canvasPixels(page);
   await page.getByTestId('edit-copy').click();
   const area = await page.getByTestId('canvas').boundingBox();

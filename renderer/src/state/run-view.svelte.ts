@@ -1,12 +1,12 @@
 /**
  * The run view's state: the open image, the run shown on it (stored, or streaming in), which map
- * is selected, and the job in flight. Maps arrive as grids; `displayValues` maps the selected one
+ * is selected, and the job in flight. Maps arrive as grids; the canvas lays the selected one
  * onto the image's own pixels through the model's preprocessing geometry (DESIGN §3 "Display").
  */
 import type { DexarApi } from '../../../shared/api/contract';
 import type { ImageSummary } from '../../../shared/api/library';
 import type { DisplayGeometry, MapSelection, ModelSummary, RunSettings, RunSummary, RunToken, RunView, StartRun } from '../../../shared/api/runs';
-import { mapOnImage, runGridMap, type GridMap, type MapMethod } from './run-maps';
+import { runGridMap, type GridMap, type MapMethod } from './run-maps';
 
 export type { MapMethod } from './run-maps';
 
@@ -157,12 +157,8 @@ export class RunViewState {
     return runGridMap(run, method, selection);
   }
 
-  /** The selected map on the image's pixels (NaN where the model saw nothing). */
-  displayValues(method: MapMethod): Float32Array | undefined {
-    const image = this.#imageSummary;
-    const grid = this.gridValues(method);
-    const geometry = this.#job ? this.#streamGeometry : this.#run?.geometry;
-    if (!image || !grid || !geometry) return undefined;
-    return mapOnImage(grid, geometry, image.width, image.height);
+  /** The preprocessing geometry maps are laid onto the image through: the streaming model's, else the run's. */
+  get displayGeometry(): DisplayGeometry | undefined {
+    return this.#job ? this.#streamGeometry : this.#run?.geometry;
   }
 }
