@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from fixture_compare import assert_close
+
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "models" / "bundles" / "shapes-llava-tiny"
 SAMPLES = ROOT / "models" / "samples"
@@ -54,3 +56,35 @@ def test_demo_bundle_answers_fixed_questions(bundle, k):
     item = json.loads((SAMPLES / "prompts.json").read_text())[k]
     image = Image.open(SAMPLES / item["image"])
     assert greedy(bundle, item["prompt"], image) == item["expected_answer"], item["prompt"]
+
+
+CHECKPOINT = ROOT / "models" / "checkpoints" / "shapes-llava-tiny"
+
+
+@pytest.mark.skipif(not (CHECKPOINT / "config.json").is_file(), reason="demo checkpoint not committed yet")
+def test_demo_bundle_is_a_fresh_export_of_the_committed_checkpoint(bundle, tmp_path):
+    """The bundle, its recorded recipe and the checkpoint the reference and fixtures use agree."""
+    from models.export.bundle import export_bundle
+
+    fresh = export_bundle(CHECKPOINT, tmp_path / "bundle", name="shapes-llava-tiny", validate=False, log=lambda _m: None)
+    assert fresh.manifest == bundle.manifest, "models/bundles/shapes-llava-tiny is stale: re-export it"
+    recipe = json.loads((CHECKPOINT / "recipe.json").read_text())
+    assert bundle.manifest["source"]["training"] == {"seed": recipe["seed"], "recipe": recipe}
+    assert recipe["args"]["seed"] != recipe["heldout"]["seed"], "the held-out split must come from an unseen seed"
+
+
+@pytest.mark.skipif(not (CHECKPOINT / "config.json").is_file(), reason="demo checkpoint not committed yet")
+def test_demo_parity_fixtures_match_a_fresh_reference_run(tmp_path):
+    from models.fixtures import DEFAULT_OUT, FixtureInputs, write_fixtures
+
+    committed = ROOT / DEFAULT_OUT / "shapes-llava-tiny"
+    spec = FixtureInputs(source={"folder": CHECKPOINT.name})
+    for path in write_fixtures("shapes-llava-tiny", CHECKPOINT, tmp_path, spec):
+        old = committed / path.name
+        assert old.is_file(), f"{old} missing: run python -m models.fixtures --checkpoint {CHECKPOINT} --name shapes-llava-tiny"
+        if path.suffix == ".json":
+            a, b = json.loads(path.read_text()), json.loads(old.read_text())
+            assert_close(a, b, path.name)
+        else:
+            assert path.read_bytes() == old.read_bytes(), path.name
+

@@ -10,6 +10,8 @@ import torch
 from models.fixtures import CHECKPOINT_SEED, DEFAULT_OUT, dumps, tensor_json, write_fixtures
 from models.tiny import TINY_SPECS
 
+from fixture_compare import assert_close as _assert_close
+
 COMMITTED = Path(__file__).resolve().parents[2] / DEFAULT_OUT
 
 
@@ -89,22 +91,3 @@ def _tensors(value):
     elif isinstance(value, list):
         for item in value:
             yield from _tensors(item)
-
-
-def _assert_close(found, expected, where):
-    # Bytes match on one machine; another CPU may round a matmul differently, hence a tolerance.
-    if isinstance(expected, dict) and set(expected) == {"shape", "data"}:
-        assert found["shape"] == expected["shape"], where
-        a, b = np.asarray(found["data"]), np.asarray(expected["data"])
-        scale = max(float(np.abs(b).max(initial=0.0)), 1e-6)
-        assert np.abs(a - b).max(initial=0.0) <= 1e-5 * scale, where
-    elif isinstance(expected, dict):
-        assert sorted(found) == sorted(expected), where
-        for key in expected:
-            _assert_close(found[key], expected[key], f"{where}.{key}")
-    elif isinstance(expected, list):
-        assert len(found) == len(expected), where
-        for index, (a, b) in enumerate(zip(found, expected)):
-            _assert_close(a, b, f"{where}[{index}]")
-    else:
-        assert found == expected, where
