@@ -92,20 +92,42 @@ function spanText(c: ParsedReportCase, span: { start: number; end: number } | nu
   return ` · ${which} “${text}”`;
 }
 
+/** A finding's first line: the tag in bold, then severity, linked tokens and regions. */
+function findingTitle(c: ParsedReportCase, a: ParsedReportCase['annotations'][number]): { tag: string; detail: string } {
+  const sensitive = a.regions.some((r) => r.sensitive) ? ' · sensitive (redacted)' : '';
+  const regions = a.regions.length > 0 ? ` · ${a.regions.length} region${a.regions.length > 1 ? 's' : ''}` : '';
+  return { tag: `${FAILURE_TAG_LABELS[a.tag]} [${a.tag}]`, detail: ` · severity ${a.severity}${spanText(c, a.tokenSpan)}${regions}${sensitive}` };
+}
+
+/** Space under each finding (moveDown 0.35 of a 9.5 pt line, rounded up). */
+const FINDING_GAP = 5;
+
+/**
+ * Points a finding needs before a page break is acceptable: its title (measured, it may wrap)
+ * and the first line of its notes. Measured in the bold face, which is the wider of the two.
+ */
+function findingHeadHeight(doc: Doc, c: ParsedReportCase, a: ParsedReportCase['annotations'][number], width: number): number {
+  const { tag, detail } = findingTitle(c, a);
+  const title = doc.font(FONT.bold).fontSize(9.5).heightOfString(tag + detail, { width });
+  const notes = a.notes.trim().length > 0 ? doc.font(FONT.regular).fontSize(9.5).currentLineHeight(true) : 0;
+  return title + notes + FINDING_GAP;
+}
+
 function drawFindings(doc: Doc, c: ParsedReportCase): void {
-  if (c.annotations.length === 0) return;
-  heading(doc, `Findings (${c.annotations.length})`);
+  const [first] = c.annotations;
+  if (!first) return;
   const left = doc.page.margins.left;
   const width = contentWidth(doc) - 16;
+  // The heading stays with its first finding: never a lone "Findings (n)" at a page's foot.
+  heading(doc, `Findings (${c.annotations.length})`, undefined, findingHeadHeight(doc, c, first, width));
   c.annotations.forEach((a, i) => {
     // A finding's title line stays with the start of its notes.
-    ensureSpace(doc, a.notes.trim().length > 0 ? 44 : 30);
+    ensureSpace(doc, findingHeadHeight(doc, c, a, width));
     const y = doc.y;
     doc.rect(left, y + 2, 9, 9).fillAndStroke(annotationColour(i), '#555555');
-    const sensitive = a.regions.some((r) => r.sensitive) ? ' · sensitive (redacted)' : '';
-    const regions = a.regions.length > 0 ? ` · ${a.regions.length} region${a.regions.length > 1 ? 's' : ''}` : '';
-    doc.font(FONT.bold).fontSize(9.5).fillColor(INK.text).text(`${FAILURE_TAG_LABELS[a.tag]} [${a.tag}]`, left + 16, y, { width, continued: true });
-    doc.font(FONT.regular).fillColor(INK.muted).text(` · severity ${a.severity}${spanText(c, a.tokenSpan)}${regions}${sensitive}`);
+    const { tag, detail } = findingTitle(c, a);
+    doc.font(FONT.bold).fontSize(9.5).fillColor(INK.text).text(tag, left + 16, y, { width, continued: true });
+    doc.font(FONT.regular).fillColor(INK.muted).text(detail);
     if (a.notes.trim().length > 0) doc.font(FONT.regular).fontSize(9.5).fillColor(INK.text).text(a.notes, left + 16, doc.y, { width });
     doc.moveDown(0.35);
   });

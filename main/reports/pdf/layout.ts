@@ -20,9 +20,17 @@ export function ensureSpace(doc: Doc, height: number): void {
   if (doc.y + height > bottomLimit(doc)) doc.addPage();
 }
 
-export function heading(doc: Doc, text: string, note?: string): void {
-  ensureSpace(doc, 40);
-  doc.moveDown(0.6);
+/** Points a heading takes: the gap above it and its own line. */
+const HEADING_GAP_LINES = 0.6;
+const HEADING_LINE = 16;
+
+/**
+ * A section heading. `keepWith` is how many points of what follows must fit under it on the same
+ * page (the first item of the section), so a heading never ends a page alone.
+ */
+export function heading(doc: Doc, text: string, note?: string, keepWith = 17): void {
+  ensureSpace(doc, HEADING_GAP_LINES * doc.currentLineHeight(true) + HEADING_LINE + keepWith);
+  doc.moveDown(HEADING_GAP_LINES);
   const x = doc.page.margins.left;
   const y = doc.y;
   doc.font(FONT.bold).fontSize(10.5).fillColor(INK.text).text(text, x, y, { lineBreak: false });
@@ -31,7 +39,7 @@ export function heading(doc: Doc, text: string, note?: string): void {
     doc.font(FONT.regular).fontSize(8.5).fillColor(INK.muted).text(note, after, y + 1.5, { lineBreak: false });
   }
   doc.x = x;
-  doc.y = y + 16;
+  doc.y = y + HEADING_LINE;
   doc.font(FONT.regular).fontSize(10).fillColor(INK.text);
 }
 
