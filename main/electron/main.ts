@@ -3,6 +3,8 @@
  * payload and check the sender, and no way for the renderer to navigate, open windows or ask
  * for permissions.
  */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, dialog, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { IPC_EVENT_PREFIX, IPC_INVOKE_PREFIX, METHOD_NAMES } from '../../shared/api/contract';
 import { toErrorEnvelope } from '../../shared/api/envelope';
@@ -14,10 +16,14 @@ import { resolveDataDir } from '../app/paths';
 import { RunService } from '../app/runs';
 import { thumbnailSource } from '../app/thumbnails';
 import { Workspace } from '../app/workspace';
+import { useElectronSqliteBinding } from '../store/native-binding';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { electronSqliteAddonPath } from './sqlite-binding';
 import { APP_ENTRY_URL, createWindowOptions, isAllowedNavigation } from './window-options';
 
 registerAppScheme();
+// Projects open through better-sqlite3 built for Electron's ABI, not node_modules' Node build.
+useElectronSqliteBinding(electronSqliteAddonPath(dirname(fileURLToPath(import.meta.url))));
 
 const events = new EventBus();
 

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { CorruptProjectError, NewerProjectVersionError, NotAProjectError, StoreNotFoundError } from './errors';
 import { DEXAR_APPLICATION_ID } from './migrations/0010-core';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations/index';
+import { sqliteBindingOptions } from './native-binding';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** SQLite result codes that mean "the bytes are wrong", as opposed to I/O or locking trouble. */
@@ -22,6 +23,11 @@ export interface OpenOptions {
   targetVersion?: number;
   /** ms to wait for another connection's write lock before failing (default 5000). */
   busyTimeoutMs?: number;
+}
+
+/** A better-sqlite3 connection through the addon built for this runtime (Node or Electron). */
+export function openSqlite(file: string, options: Database.Options = {}): Database.Database {
+  return new Database(file, { ...options, ...sqliteBindingOptions() });
 }
 
 export function openProjectDatabase(path: string, options: OpenOptions = {}): Database.Database {
@@ -39,7 +45,7 @@ export function openProjectDatabase(path: string, options: OpenOptions = {}): Da
   if (size === 0) throw new NotAProjectError(file, 'the file is empty (0 bytes)');
   checkHeader(file);
   inspectReadOnly(file);
-  const db = new Database(file, { fileMustExist: true });
+  const db = openSqlite(file, { fileMustExist: true });
   try {
     configure(db, options);
     migrate(db, options.targetVersion);
@@ -51,7 +57,7 @@ export function openProjectDatabase(path: string, options: OpenOptions = {}): Da
 }
 
 function createProject(file: string, options: OpenOptions): Database.Database {
-  const db = new Database(file);
+  const db = openSqlite(file);
   try {
     configure(db, options);
     migrate(db, options.targetVersion);
@@ -92,7 +98,7 @@ function checkHeader(file: string): void {
 function inspectReadOnly(file: string): void {
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openSqlite(file, { readonly: true, fileMustExist: true });
     const userVersion = db.pragma('user_version', { simple: true }) as number;
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     if (userVersion > LATEST_SCHEMA_VERSION) throw new NewerProjectVersionError(file, userVersion, LATEST_SCHEMA_VERSION);

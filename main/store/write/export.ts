@@ -7,8 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
-import { openProjectDatabase } from '../connection';
+import { openProjectDatabase, openSqlite } from '../connection';
 import type { WritableDB } from '../db-types';
 import { StoreInputError, StoreNotFoundError } from '../errors';
 import { getGallery } from '../read/galleries';
@@ -101,7 +100,7 @@ export function exportSelection(db: WritableDB, selection: ExportSelection, dest
     })();
     db.exec(`DETACH DATABASE ${DEST}`);
     attached = false;
-    const check = new Database(temp, { readonly: true, fileMustExist: true });
+    const check = openSqlite(temp, { readonly: true, fileMustExist: true });
     try {
       const result = check.pragma('integrity_check', { simple: true });
       if (result !== 'ok') throw new Error(`export: integrity_check of the new file reported ${String(result)}`);
