@@ -41,10 +41,10 @@ for f in fields(DemoConfig):
     p.add_argument(f"--{f.name}", type=int, default=f.default)
 # optimisation
 p.add_argument("--batch_size", type=int, default=16, help="images per step")
-p.add_argument("--turns", type=int, default=6, help="questions per image, packed as a multi-turn conversation (1: single-turn)")
+p.add_argument("--turns", type=int, default=6, help="questions per image, packed as independent turns after one image prefix (1: single-turn)")
 p.add_argument("--max_steps", type=int, default=20000, help="optimizer steps of the joint stage (upper bound)")
 p.add_argument("--time_limit_min", type=float, default=42.0, help="training wall-clock cap, both stages; the lr schedule runs on whichever of steps or time is further along, so a slow (shared) CPU stops early with a fully annealed lr")
-p.add_argument("--vision_min", type=float, default=12.0, help="first stage: minutes training only the vision tower, projector and probe on the per-patch targets (no LM: ~8x more images per second)")
+p.add_argument("--vision_min", type=float, default=9.0, help="first stage: minutes training only the vision tower, projector and probe on the per-patch targets (no LM: ~8x more images per second)")
 p.add_argument("--vision_batch", type=int, default=64, help="images per step in the vision stage")
 p.add_argument("--lr", type=float, default=2e-3, help="peak AdamW learning rate")
 p.add_argument("--min_lr", type=float, default=5e-5, help="cosine floor")
@@ -83,8 +83,8 @@ def optimizer(params: list[torch.nn.Parameter], a: argparse.Namespace) -> torch.
 def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: dict) -> tuple[torch.Tensor, torch.Tensor]:
     """(answer loss, per-patch probe loss on the projector output the forward pass captured)."""
     batch = {k: v.to(model.device) for k, v in batch.items()}
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                   pixel_values=batch["pixel_values"]).logits
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["turn_mask"],
+                   position_ids=batch["position_ids"], pixel_values=batch["pixel_values"]).logits
     # Position i predicts token i+1; targets are IGNORE outside the answer.
     answer = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]), batch["targets"][:, 1:].reshape(-1), ignore_index=IGNORE)

@@ -1,10 +1,11 @@
 """Turning Shapes-QA samples into training batches for the demo model.
 
 Sequence layout (LLaVA-1.5 prompt, one image): <s> USER : <image>×N {prompt} ASSISTANT : {answer} </s>
-Training packs several questions about the same image as a LLaVA-style multi-turn conversation,
-"... ASSISTANT: {a1}</s>USER: {q2} ASSISTANT: {a2}</s>...": the 81 image tokens are paid once
-for up to six answers (about 3× more supervision per CPU second). The first turn is exactly the
-inference format. Only answer tokens and their </s> carry loss (targets are -100 elsewhere).
+Training packs up to six questions about the same image into one row: the image prefix
+"<s> USER : <image>×N" is paid once, and each "{prompt} ASSISTANT : {answer} </s>" turn attends
+only to the prefix and itself, at inference positions (see `collate`), so every turn is exactly
+the inference format (about 3× more supervision per CPU second). Only answer tokens and their
+</s> carry loss (targets are -100 elsewhere).
 """
 
 import random
@@ -35,7 +36,7 @@ class Encoder:
         self.pad_id = tok.token_to_id(PAD)
         self.prompt_ids = lru_cache(maxsize=None)(self._prompt_ids)
         self.answer_ids = lru_cache(maxsize=None)(self._answer_ids)
-        self.turn_ids = lru_cache(maxsize=None)(self._turn_ids)
+        self.image_prefix = lru_cache(maxsize=None)(self._image_prefix)
 
     def _prompt_ids(self, prompt: str) -> tuple[int, ...]:
         ids = self.tok.encode(PROMPT_TEMPLATE.format(prompt=prompt)).ids
@@ -43,10 +44,10 @@ class Encoder:
         k = ids.index(self.image_id)
         return tuple(ids[:k] + [self.image_id] * self.num_image_tokens + ids[k + 1:])
 
-    def _turn_ids(self, prompt: str) -> tuple[int, ...]:
-        """A follow-up turn: "USER: {prompt} ASSISTANT:" with no <s> and no image."""
-        follow = PROMPT_TEMPLATE.replace("<image>\n", "").format(prompt=prompt)
-        return tuple(self.tok.encode(follow, add_special_tokens=False).ids)
+    def _image_prefix(self, prompt: str) -> tuple[int, ...]:
+        """The prompt ids up to the last image token: the same for every question."""
+        ids = self.prompt_ids(prompt)
+        return ids[: ids.index(self.image_id) + self.num_image_tokens]
 
     def _answer_ids(self, answer: str) -> tuple[int, ...]:
         return tuple(self.tok.encode(answer, add_special_tokens=False).ids) + (self.eos_id,)
@@ -59,30 +60,50 @@ def pixel_values(img: np.ndarray) -> torch.Tensor:
 
 def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None,
             grid: PatchGrid | None = None) -> dict[str, torch.Tensor]:
-    """Right-padded batch with input_ids, attention_mask, pixel_values and answer-only targets.
+    """Right-padded batch: input_ids, attention_mask (B, T), pixel_values, answer-only targets,
+    and for packed turns position_ids (B, T) and turn_mask (B, 1, T, T).
 
-    `extra[i]` lists follow-up QAs about sample i's image, appended as further turns. With a
-    `grid`, "patch_targets" (B, N, attributes) holds the auxiliary per-patch labels (models/demo/aux.py).
+    `extra[i]` lists follow-up QAs about sample i's image. They share the image prefix
+    "<s> USER: <image>×N" and each turn "{prompt} ASSISTANT: {answer}</s>" attends only to that
+    prefix and itself, at the positions inference uses: every turn is exactly a single-turn
+    inference sequence, and no answer can be read off an earlier turn's text (a describe answer
+    names every object, which would teach lookups in the conversation instead of the image).
+    With a `grid`, "patch_targets" (B, N, attributes) holds the per-patch labels (models/demo/aux.py).
     """
-    seqs, targets = [], []
+    seqs, targets, segments, positions = [], [], [], []
     for i, s in enumerate(samples):
-        p, a = enc.prompt_ids(s.qa.prompt), enc.answer_ids(s.qa.answer)
-        seq, tgt = p + a, (IGNORE,) * len(p) + a
-        for qa in extra[i] if extra else []:
-            p, a = enc.turn_ids(qa.prompt), enc.answer_ids(qa.answer)
-            seq, tgt = seq + p + a, tgt + (IGNORE,) * len(p) + a
+        qas = [s.qa, *(extra[i] if extra else [])]
+        prefix = enc.image_prefix(s.qa.prompt)
+        seq, tgt = list(prefix), [IGNORE] * len(prefix)
+        seg, pos = [0] * len(prefix), list(range(len(prefix)))
+        for k, qa in enumerate(qas, start=1):
+            p, a = enc.prompt_ids(qa.prompt)[len(prefix):], enc.answer_ids(qa.answer)
+            seq += p + a
+            tgt += [IGNORE] * len(p) + list(a)
+            seg += [k] * (len(p) + len(a))
+            pos += range(len(prefix), len(prefix) + len(p) + len(a))
         seqs.append(seq)
         targets.append(tgt)
+        segments.append(seg)
+        positions.append(pos)
     width = max(len(x) for x in seqs)
     ids = torch.full((len(seqs), width), enc.pad_id)
     tgt = torch.full((len(seqs), width), IGNORE)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long)
-    for i, (x, t) in enumerate(zip(seqs, targets)):
+    seg = torch.full((len(seqs), width), -1)
+    pos = torch.zeros((len(seqs), width), dtype=torch.long)
+    for i, (x, t, g, q) in enumerate(zip(seqs, targets, segments, positions)):
         ids[i, : len(x)] = torch.tensor(x)
         tgt[i, : len(t)] = torch.tensor(t)
-        mask[i, : len(x)] = 1
+        seg[i, : len(g)] = torch.tensor(g)
+        pos[i, : len(q)] = torch.tensor(q)
+    row, col = seg[:, :, None], seg[:, None, :]
+    causal = torch.ones(width, width, dtype=torch.bool).tril()
+    # A token sees the image prefix and its own turn, causally; padding sees only itself.
+    allowed = causal & ((col == 0) | (col == row)) & (col >= 0) | torch.eye(width, dtype=torch.bool)
+    turn_mask = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)[:, None]
     rendered = [render(s.scene) for s in samples]
-    batch = {"input_ids": ids, "attention_mask": mask, "targets": tgt,
+    batch = {"input_ids": ids, "attention_mask": (seg >= 0).long(), "targets": tgt,
+             "position_ids": pos, "turn_mask": turn_mask,
              "pixel_values": torch.stack([pixel_values(img) for img, _ in rendered])}
     if grid is not None:
         batch["patch_targets"] = torch.from_numpy(

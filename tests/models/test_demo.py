@@ -63,25 +63,36 @@ def test_demo_checkpoint_loads_with_auto_processor(tmp_path):
     assert (out / "recipe.json").is_file()
 
 
-def test_demo_batches_pack_follow_up_turns_after_an_inference_format_first_turn():
+def test_demo_packed_turns_score_exactly_like_single_turn_inference():
+    """Each packed turn sees only the image prefix and itself at inference positions, so its
+    logits equal those of the same question asked alone, and earlier answers are invisible."""
     from models.demo.data import batches
 
-    tok = build_tokenizer()
+    model, tok = build_model(SMALL, seed=0)
+    model.eval()
     enc = Encoder(tok, 81)
-    batch = next(batches(7, 4, 72, {t: 1.0 for t in range(1, 7)}, enc, turns=6))
+    gen = batches(7, 2, 72, {t: 1.0 for t in range(1, 7)}, enc, turns=6)
+    batch = next(gen)
     eos = tok.token_to_id("</s>")
-    for ids, tgt, mask in zip(batch["input_ids"], batch["targets"], batch["attention_mask"]):
-        ids, tgt = ids[mask.bool()].tolist(), tgt[mask.bool()].tolist()
-        first_eos = ids.index(eos)
-        # Turn 1 is exactly what inference sees: prompt + answer + </s>.
-        words = [tok.id_to_token(i) for i in ids[: first_eos + 1]]
-        assert words[:4] == ["<s>", "USER", ":", "<image>"] and words.count("ASSISTANT") == 1, words[:8]
-        turns = ids.count(eos)
-        assert 2 <= turns <= 6, f"expected follow-up turns, found {turns} answers"
-        # Every supervised token is an answer token or its </s>; every </s> is supervised.
-        answers = tok.decode([t for t in tgt if t != IGNORE], skip_special_tokens=False)
-        assert answers.count("</s>") == turns
-        assert "USER" not in answers and "ASSISTANT" not in answers
+    with torch.no_grad():
+        packed = model(input_ids=batch["input_ids"], attention_mask=batch["turn_mask"],
+                       position_ids=batch["position_ids"], pixel_values=batch["pixel_values"]).logits
+        for i in range(2):
+            ids = batch["input_ids"][i][batch["attention_mask"][i].bool()].tolist()
+            tgt = batch["targets"][i][batch["attention_mask"][i].bool()].tolist()
+            prefix = ids.index(tok.token_to_id("<image>")) + 81
+            starts = [prefix] + [k + 1 for k, t in enumerate(ids) if t == eos][:-1]
+            assert 2 <= len(starts) <= 6, f"expected follow-up turns, found {len(starts)}"
+            for start in starts:
+                end = ids.index(eos, start) + 1
+                alone = torch.tensor([ids[:prefix] + ids[start:end]])
+                single = model(input_ids=alone, pixel_values=batch["pixel_values"][i : i + 1]).logits[0, prefix:]
+                assert torch.allclose(packed[i, start:end], single, atol=1e-5), (
+                    f"turn at {start}: {(packed[i, start:end] - single).abs().max():.2e}")
+                # Supervision: exactly this turn's answer + </s>, after ASSISTANT :.
+                words = [tok.id_to_token(t) for t in ids[start:end]]
+                answer = [t for t in tgt[start:end] if t != IGNORE]
+                assert words[len(words) - len(answer) - 2 : len(words) - len(answer)] == ["ASSISTANT", ":"], words
 
 
 def test_demo_patch_targets_put_each_objects_attributes_on_the_patches_it_covers():
