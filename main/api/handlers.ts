@@ -98,6 +98,7 @@ export function createHandlers({ host, workspace, runs, events }: ServiceContext
       if (id !== undefined) p.updateGallery(id, filter, name);
       return gallery(p, galleryId);
     },
+    'evaluations.list': async () => (await project()).listEvalRuns(),
     'reports.export': async ({ source, format, path, map }) => {
       const p = await project();
       const out = checkedPath(path);

@@ -8,38 +8,9 @@
  *   reported too, since the ratio is undefined when linguistic tokens weigh 0 (DEX-AR's ideal);
  * - perturbation: mean PPL_p/PPL_0 curve, mean and median AUC per direction.
  */
+import type { GroupSummary, MethodSummary } from '../../shared/api/evaluation';
 import { PERTURBATION_STEPS } from './metrics';
 import type { QuestionRecord } from './question';
-
-export interface MethodSummary {
-  readonly pointing_game: number | null;
-  readonly grounded_tokens: number;
-  readonly soft_iou: number | null;
-  readonly soft_iou_questions: number;
-  readonly snr_map_mean: number | null;
-  readonly snr_map_median: number | null;
-  readonly snr_map_questions: number;
-  readonly snr_tokens: number | null;
-  readonly grounded_weight_mean: number | null;
-  readonly linguistic_weight_mean: number | null;
-  readonly perturbation: {
-    readonly percents: readonly number[];
-    readonly positive_curve: number[];
-    readonly negative_curve: number[];
-    readonly auc_positive: number;
-    readonly auc_negative: number;
-    /** Medians of the per-question AUCs: PPL ratios can explode on a few questions and drag the means. */
-    readonly auc_positive_median: number;
-    readonly auc_negative_median: number;
-    readonly questions: number;
-  } | null;
-}
-
-export interface GroupSummary {
-  readonly questions: number;
-  readonly accuracy: number;
-  readonly methods: Record<string, MethodSummary>;
-}
 
 export function mean(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;

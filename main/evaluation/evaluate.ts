@@ -13,7 +13,8 @@ import type { ProviderName } from '../engine/onnx';
 import { resolveLayers } from '../../shared/dexar/settings';
 import { readDataset } from './dataset';
 import type { MethodName } from './methods';
-import { metricsDocument, writeOutputs, type MetricsDocument } from './outputs';
+import type { EvalSettings, MetricsDocument } from '../../shared/api/evaluation';
+import { metricsDocument, writeOutputs } from './outputs';
 import { evaluateQuestion, type QuestionRecord } from './question';
 import { openRunLog } from './run-log';
 
@@ -68,7 +69,7 @@ export async function runEvaluation(engine: Engine, options: EvalOptions, hooks:
 
   // 2. The arguments that determine the numbers: a resumed run must repeat them exactly.
   const bundle = model.bundle;
-  const settings = {
+  const settings: EvalSettings = {
     model: bundle.root,
     bundle_sha256: bundle.manifestSha256,
     dataset: dataset.root,

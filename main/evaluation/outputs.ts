@@ -1,39 +1,15 @@
 /** The files an evaluation leaves in its --out folder besides run.json and questions.jsonl. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { metricsCsv, summariseByGroup, type GroupSummary } from './aggregate';
+import { METRICS_FORMAT, type EvalProvenance, type EvalSettings, type MetricsDocument } from '../../shared/api/evaluation';
+import { metricsCsv, summariseByGroup } from './aggregate';
 import { DIRECTIONS } from './perturbation';
 import { writeLinePlotPng } from './plot';
 import type { QuestionRecord } from './question';
 
-export const METRICS_FORMAT = 'dexar-eval-metrics';
 export const METRICS_FORMAT_VERSION = 1;
 
-export interface EvalProvenance {
-  readonly app_version: string;
-  readonly bundle: { readonly name: string; readonly path: string; readonly family: string; readonly manifest_sha256: string };
-  readonly providers: Record<string, string>;
-  readonly provider_notices: readonly { readonly requested: string; readonly reason: string }[];
-  readonly dataset: { readonly path: string; readonly annotations_sha256: string; readonly questions_total: number };
-  readonly limit: number | null;
-  readonly created_at: string;
-  readonly updated_at: string;
-}
-
-export interface MetricsDocument {
-  readonly format: typeof METRICS_FORMAT;
-  readonly format_version: number;
-  /** False while questions of the selection are still missing (interrupted run). */
-  readonly complete: boolean;
-  readonly questions: { readonly selected: number; readonly evaluated: number };
-  /** The arguments that determine the numbers (same object as run.json "args"). */
-  readonly settings: Record<string, unknown>;
-  readonly provenance: EvalProvenance;
-  readonly overall: GroupSummary;
-  readonly groups: Record<string, GroupSummary>;
-}
-
-export function metricsDocument(records: readonly QuestionRecord[], selected: number, methods: readonly string[], settings: Record<string, unknown>, provenance: EvalProvenance): MetricsDocument {
+export function metricsDocument(records: readonly QuestionRecord[], selected: number, methods: readonly string[], settings: EvalSettings, provenance: EvalProvenance): MetricsDocument {
   const { overall, groups } = summariseByGroup(records, methods);
   return {
     format: METRICS_FORMAT,

@@ -10,14 +10,17 @@ import type { ReadableDB, WritableDB } from './db-types';
 import { DEFAULT_IMAGE_LIMITS, prepareImage, readImageFile, sha256Hex, type ImageLimits } from './images/ingest';
 import * as annotationReads from './read/annotations';
 import * as catalogReads from './read/catalog';
+import * as evalRunReads from './read/eval-runs';
 import * as galleryReads from './read/galleries';
 import { queryGallery } from './read/gallery';
 import * as runReads from './read/runs';
 import * as annotationWrites from './write/annotations';
 import * as catalogWrites from './write/catalog';
+import * as evalRunWrites from './write/eval-runs';
 import { exportSelection, type ExportResult, type ExportSelection } from './write/export';
 import * as galleryWrites from './write/galleries';
 import * as runWrites from './write/runs';
+import type { MetricsDocument } from '../../shared/api/evaluation';
 import type { AnnotationInput, GalleryFilter, GalleryQuery, ImageRecord, ModelRecord, PromptRecord, RunDetail, RunSummary, HeatmapKind, StoredHeatmap } from './types';
 
 export interface ImportResult {
@@ -211,6 +214,18 @@ export class Project {
   }
   listReportExports() {
     return galleryReads.listReportExports(this.reader);
+  }
+
+  // ----- evaluation runs (`dexar eval --project`)
+  /** Saves a metrics.json document; the same run saved again (after a resume) replaces its row. */
+  saveEvalRun(doc: MetricsDocument): number {
+    return evalRunWrites.saveEvalRun(this.#db, doc);
+  }
+  listEvalRuns() {
+    return evalRunReads.listEvalRuns(this.reader);
+  }
+  getEvalRun(id: number) {
+    return evalRunReads.getEvalRun(this.reader, id);
   }
 }
 

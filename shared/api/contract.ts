@@ -20,6 +20,7 @@ import {
   ThumbnailUrlSchema,
 } from './library';
 import { AnnotationInputSchema, AnnotationSchema, EditedLayerSchema } from './annotations';
+import { EvalRunSchema } from './evaluation';
 import { GalleryPageSchema, GalleryQuerySchema, GallerySchema, GalleryFilterSchema } from './galleries';
 import { HeadMapsSchema, MapSelectionSchema, ModelSummarySchema, RunFinishSchema, RunProgressSchema, RunSummarySchema, RunViewSchema, StartRunSchema } from './runs';
 
@@ -136,6 +137,9 @@ export const methods = {
     input: z.object({ galleryId: z.number().int().positive(), runId: z.number().int().positive(), pinned: z.boolean() }).strict(),
     output: GallerySchema,
   },
+
+  /** Evaluation runs stored by `dexar eval --project` (metrics.json documents), newest first. */
+  'evaluations.list': { input: Empty, output: z.array(EvalRunSchema) },
 
   /** A review-board report (PDF) of a run, a comparison or a gallery, or one run as an annotated PNG. */
   'reports.export': {

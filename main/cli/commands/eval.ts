@@ -4,6 +4,7 @@ import { Engine } from '../../engine/engine';
 import { parseProviders } from '../../engine/onnx';
 import { runEvaluation } from '../../evaluation/evaluate';
 import { METHODS, parseMethods } from '../../evaluation/methods';
+import { saveToProject } from '../../evaluation/save';
 import { parseFlags, positiveInt, UsageError } from '../args';
 import { progressBar } from '../progress';
 
@@ -13,6 +14,7 @@ export const usage = `dexar eval --model M --dataset DIR --out DIR [options]
   --model M              bundle folder or built-in bundle name
   --dataset DIR          DESIGN §5 folder: annotations.jsonl, images/, masks/
   --out DIR              results folder; rerun the same command there to resume an interrupted run
+  --project FILE         also store the metrics in this project (.dexar, created if missing; the API method evaluations.list reads it)
   --limit N              only the first N questions
   --methods LIST         comma list of ${METHODS.join(', ')} (default: all)
   --perturbation         also the positive/negative perturbation curves (about 19 scoring passes per method and question)
@@ -30,6 +32,7 @@ export async function run(argv: string[]): Promise<void> {
     model: { type: 'string' },
     dataset: { type: 'string' },
     out: { type: 'string' },
+    project: { type: 'string' },
     limit: { type: 'string' },
     methods: { type: 'string' },
     perturbation: { type: 'boolean' },
@@ -95,6 +98,7 @@ export async function run(argv: string[]): Promise<void> {
       process.stdout.write(`  ${name.padEnd(17)} pointing ${f(m.pointing_game)}  soft-IoU ${f(m.soft_iou)}  SNR_map ${f(m.snr_map_mean)}  SNR_tokens ${f(m.snr_tokens)}${auc}\n`);
     }
     process.stdout.write(`written to ${outcome.outDir}: ${outcome.files.join(', ')}, questions.jsonl\n`);
+    if (flags.project) process.stdout.write(`stored in project ${flags.project} as evaluation ${saveToProject(flags.project, outcome.metrics)}\n`);
     if (outcome.interrupted) {
       process.stderr.write(`interrupted after ${done} of ${outcome.selected} questions; run the same command again to resume\n`);
       process.exitCode = 130;

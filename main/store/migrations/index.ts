@@ -8,6 +8,7 @@ import { migration0020Annotations } from './0020-annotations';
 import { migration0030RunStats } from './0030-run-stats';
 import { migration0040Galleries } from './0040-galleries';
 import { migration0050HeadWeights } from './0050-head-weights';
+import { migration0060EvalRuns } from './0060-eval-runs';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 30, name: 'run-stats', up: migration0030RunStats },
   { version: 40, name: 'galleries', up: migration0040Galleries },
   { version: 50, name: 'head-weights', up: migration0050HeadWeights },
+  { version: 60, name: 'eval-runs', up: migration0060EvalRuns },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

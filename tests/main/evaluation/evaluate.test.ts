@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../../main/engine/engine';
 import { runEvaluation, type EvalOptions } from '../../../main/evaluation/evaluate';
 import { METHODS } from '../../../main/evaluation/methods';
-import type { MetricsDocument } from '../../../main/evaluation/outputs';
+import { MetricsDocumentSchema, type MetricsDocument } from '../../../shared/api/evaluation';
 import type { QuestionRecord } from '../../../main/evaluation/question';
 import { RunMismatchError } from '../../../main/evaluation/run-log';
 import { bundlePath } from '../../shared/dexar/fixture-data';
@@ -46,14 +46,15 @@ const options = (overrides: Partial<EvalOptions> = {}): EvalOptions => ({
 const lines = async () => (await readFile(join(out, 'questions.jsonl'), 'utf8')).trim().split('\n');
 const inUnit = (v: number | null) => v === null || (Number.isFinite(v) && v >= 0 && v <= 1);
 
-describe('evaluation/runEvaluation', () => {
+// About 5 s alone; the shared CI machine can be several times slower under load.
+describe('evaluation/runEvaluation', { timeout: 120_000 }, () => {
   it('evaluates the first 4 sample questions end to end with every method and perturbation curves', async () => {
     const outcome = await runEvaluation(engine, options());
     expect(outcome).toMatchObject({ selected: 4, evaluated: 4, skipped: 0, interrupted: false });
     for (const file of ['run.json', 'questions.jsonl', 'metrics.json', 'metrics.csv', 'perturbation-positive.png', 'perturbation-negative.png']) expect(existsSync(join(out, file))).toBe(true);
     expect(await lines()).toHaveLength(4);
 
-    const doc = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as MetricsDocument;
+    const doc: MetricsDocument = MetricsDocumentSchema.parse(JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')));
     expect(doc).toMatchObject({ format: 'dexar-eval-metrics', complete: true, questions: { selected: 4, evaluated: 4 } });
     expect(doc.provenance.bundle.manifest_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.provenance.dataset.annotations_sha256).toMatch(/^[0-9a-f]{64}$/);
