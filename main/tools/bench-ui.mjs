@@ -134,8 +134,8 @@ if (parts.has('token') || parts.has('pan')) {
 
 /**
  * One scroll of the gallery from the top, 120 px at every frame, in a fresh page. Returns the
- * frame gaps and how many frames showed a row whose runs were not loaded yet (a blank slot: the
- * next page was fetched too late).
+ * frame gaps, how many frames showed a row whose runs were not loaded yet (a blank slot: the
+ * next page was fetched too late) and how many elements were created on the way.
  */
 async function scrollGallery(url, tracePath) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -148,6 +148,12 @@ async function scrollGallery(url, tracePath) {
     const grid = document.querySelector('[data-testid="gallery-grid"]');
     const frames = [];
     let blank = 0;
+    // Elements the page creates while scrolling: what recycling DOM nodes saves, free of load noise.
+    let created = 0;
+    const observer = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) created += 1 + n.getElementsByTagName('*').length;
+    });
+    observer.observe(grid, { childList: true, subtree: true });
     await new Promise((done) => {
       const step = (t) => {
         frames.push(t);
@@ -162,12 +168,13 @@ async function scrollGallery(url, tracePath) {
       };
       requestAnimationFrame(step);
     });
-    return { frames, blank, items: document.querySelector('[data-testid="gallery-count"]').textContent };
+    observer.disconnect();
+    return { frames, blank, created, items: document.querySelector('[data-testid="gallery-count"]').textContent };
   });
   if (tracePath) await browser.stopTracing();
   await page.close();
   const gaps = run.frames.slice(1).map((t, i) => t - run.frames[i]);
-  return { gaps, blank: run.blank, items: run.items, dropped: gaps.filter((t) => t > DROPPED_MS).length };
+  return { gaps, blank: run.blank, created: run.created, items: run.items, dropped: gaps.filter((t) => t > DROPPED_MS).length };
 }
 
 /**
@@ -241,7 +248,7 @@ if (parts.has('gallery')) {
     const all = build.runs.map((r) => `${r.dropped}/${r.gaps.length} dropped, median ${median(r.gaps).toFixed(1)} ms`).join('; ');
     const label = builds.length > 1 ? ` (${build.name})` : '';
     results.push(
-      `gallery scroll${label}  ${mid.items}: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${all}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
+      `gallery scroll${label}  ${mid.items}: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view, ${(mid.created / mid.gaps.length).toFixed(1)} elements created per frame [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${all}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
     );
   }
 }
