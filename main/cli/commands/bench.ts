@@ -18,8 +18,10 @@ export const usage = `dexar bench --model M [--tokens 8,32] [options]
   --tokens LIST    answer lengths to time (default 8,32)
   --image F        image (default: the first sample image)
   --prompt T       prompt (default "Describe the image.")
-  --hf DIR         HF checkpoint of the model for the reference run (tiny-llama / tiny-mistral
-                   bundles rebuild theirs in a temp folder); without it the reference is skipped
+  --hf DIR         HF checkpoint of the model for the reference run (default: the bundle's
+                   source checkpoint in models/checkpoints/ when committed there, as the demo
+                   model's is; tiny-llama / tiny-mistral rebuild theirs in a temp folder);
+                   without one the reference is skipped
   --no-reference   skip the reference
   --python P       Python with models/ importable (default models/.venv/bin/python)
   --repeats N      timed runs per figure, median reported (default 3)
@@ -61,7 +63,8 @@ export async function run(argv: string[]): Promise<void> {
   try {
     const model = await engine.open(flags.model, providers, threads);
     const image = preprocessRgb(await decodeRgb(imagePath), model.manifest.preprocessing);
-    let checkpoint = flags.hf ? resolve(flags.hf) : null;
+    const committed = join(cwd, 'models', 'checkpoints', model.manifest.source.checkpoint);
+    let checkpoint = flags.hf ? resolve(flags.hf) : existsSync(join(committed, 'config.json')) ? committed : null;
     if (!checkpoint && !flags['no-reference'] && ['tiny-llama', 'tiny-mistral'].includes(model.manifest.source.checkpoint)) {
       tempCheckpoint = await mkdtemp(join(tmpdir(), 'dexar-bench-'));
       checkpoint = buildTiny(python, model.manifest.source.checkpoint, tempCheckpoint, cwd);
