@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ADDON = 'better_sqlite3.node';
 export const OUT_DIR = join(root, 'build', 'native', 'electron');
 
-function installedElectronVersion() {
+export function installedElectronVersion() {
   try {
     return JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
   } catch {

@@ -3,7 +3,7 @@
 // in Electron when its binary is installed, else over the headless host in Chromium's app mode
 // when a Chromium/Chrome is found and a display is available, else by printing the URL.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,20 +16,40 @@ if (await isStale()) {
   await build({ quiet: true });
 }
 
-const electron = findElectronBinary(root);
-if (electron && process.env.DEXAR_NO_ELECTRON !== '1') {
+const binary = findElectronBinary(root);
+const electron = binary && process.env.DEXAR_NO_ELECTRON !== '1' && (await electronSqliteReady()) ? binary : undefined;
+if (electron) {
   // Launch the app folder (not the bundle file) so Electron reads package.json: name, paths.
   const child = spawn(electron, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.log('Electron binary not installed (`npx install-electron` fetches it where the network allows); using the headless host.');
+  if (!binary) console.log('Electron binary not installed (`npx install-electron` fetches it where the network allows); using the headless host.');
   const { main } = await import(pathToFileURL(join(root, 'build', 'main', 'cli.mjs')).href);
   // The browser gets a single-use launch URL: a command line is readable by every local user.
   const urlFile = join(mkdtempSync(join(tmpdir(), 'dexar-start-')), 'launch-url.txt');
   const code = await main(['serve', '--launch-url-file', urlFile, ...process.argv.slice(2)]);
   if (code !== 0 || !existsSync(urlFile)) process.exit(code || 1);
-  const { readFileSync } = await import('node:fs');
   openInChromium(readFileSync(urlFile, 'utf8').trim());
+}
+
+/**
+ * Electron needs better-sqlite3 compiled for its own ABI (node_modules holds the Node build):
+ * build it once per Electron version (main/electron/build-native.mjs). When that cannot be done
+ * here (no headers, no compiler), say why and use the headless host instead of crashing.
+ */
+async function electronSqliteReady() {
+  const { buildElectronSqlite, OUT_DIR, installedElectronVersion } = await import(pathToFileURL(join(root, 'main', 'electron', 'build-native.mjs')).href);
+  const stamp = join(OUT_DIR, 'better_sqlite3.json');
+  try {
+    const version = installedElectronVersion();
+    if (existsSync(stamp) && JSON.parse(readFileSync(stamp, 'utf8')).electronVersion === version) return true;
+    console.log(`Compiling better-sqlite3 for Electron ${version} (once)…`);
+    await buildElectronSqlite({ electronVersion: version });
+    return true;
+  } catch (err) {
+    console.log(`${err instanceof Error ? err.message : String(err)}; using the headless host.`);
+    return false;
+  }
 }
 
 function hasDisplay() {
