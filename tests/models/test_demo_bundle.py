@@ -51,7 +51,15 @@ def test_demo_bundle_geometry(bundle):
     assert size <= 30 * 2**20, f"bundle must stay ≤ 30 MB, found {size / 2**20:.1f} MB"
 
 
-@pytest.mark.parametrize("k", range(FIXED))
+# Questions the committed checkpoint answers wrongly, with why (models/README.md, run log). Strict:
+# a checkpoint that gets one right fails here until the entry is removed.
+KNOWN_WRONG = {
+    11: "Is there a purple star? (a yellow star is present): the model checks the shape only (issue 4 open)",
+}
+
+
+@pytest.mark.parametrize("k", [pytest.param(k, marks=pytest.mark.xfail(reason=KNOWN_WRONG[k], strict=True))
+                               if k in KNOWN_WRONG else k for k in range(FIXED)])
 def test_demo_bundle_answers_fixed_questions(bundle, k):
     item = json.loads((SAMPLES / "prompts.json").read_text())[k]
     image = Image.open(SAMPLES / item["image"])
