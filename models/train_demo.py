@@ -36,6 +36,7 @@ p.add_argument("--eval_n", type=int, default=1200, help="held-out questions (200
 p.add_argument("--val_seed", type=int, default=800001, help="seed of the small periodic validation set")
 p.add_argument("--val_n", type=int, default=180, help="questions in each periodic validation")
 p.add_argument("--weights", default="1,1,1.3,1,1.6,1", help="relative sampling weight of templates 1..6; describe and where are the hardest")
+p.add_argument("--binding", type=float, default=0.0, help="share of follow-up where/exists questions about confusable cases (models/demo/binding.py); the committed checkpoint used 0")
 # model (see models/demo/model.py DemoConfig for what each one means)
 for f in fields(DemoConfig):
     p.add_argument(f"--{f.name}", type=int, default=f.default)
@@ -137,7 +138,7 @@ def main() -> None:
     vision_steps = vision_stage(model, probe, tokens, grid, a)
     params = list(model.parameters()) + list(probe.parameters())
     opt = optimizer(params, a)
-    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, grid)
+    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, grid, a.binding)
     t0 = time.time()
     history = []
     step = 0

@@ -16,10 +16,11 @@ import torch
 from tokenizers import Tokenizer
 
 from models.demo.aux import PatchGrid, patch_targets
+from models.demo.binding import CONFUSABLE
 from models.demo.tokenizer import EOS, IMAGE, PAD
 from models.shapes_qa.questions import ask
 from models.shapes_qa.sampler import Sample, sample
-from models.shapes_qa.scene import render, sample_scene
+from models.shapes_qa.scene import Scene, render, sample_scene
 from models.tiny import PROMPT_TEMPLATE
 
 IGNORE = -100  # cross-entropy ignore index for non-answer positions
@@ -122,10 +123,12 @@ def patch_batches(seed: int, batch_size: int, grid: PatchGrid):
 
 
 def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], enc: Encoder, turns: int = 1,
-            grid: PatchGrid | None = None):
+            grid: PatchGrid | None = None, binding: float = 0.0):
     """Endless batches of `batch_size` images. Each image's first question has a template drawn
     with the given relative weights; up to `turns - 1` follow-ups use the other templates that
-    apply to the scene, in random order."""
+    apply to the scene, in random order. With probability `binding` a follow-up "where" or
+    "exists" asks about a confusable case instead (models/demo/binding.py); at 0 the random
+    stream is the one earlier recipes trained on."""
     rng = random.Random(seed)
     templates, w = list(weights), list(weights.values())
     k = 0
@@ -135,8 +138,17 @@ def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], en
             first = sample(rng, rng.choices(templates, w)[0], size, k)
             others = [t for t in templates if t != first.qa.template]
             rng.shuffle(others)
-            follow = [qa for t in others if (qa := ask(first.scene, t, rng)) is not None]
+            follow = [qa for t in others if (qa := follow_up(first.scene, t, rng, binding)) is not None]
             chunk.append(first)
             extra.append(follow[: turns - 1])
             k += 1
         yield collate(chunk, enc, extra, grid)
+
+
+def follow_up(scene: Scene, template: int, rng: random.Random, binding: float):
+    """One follow-up question; a confusable one with probability `binding` where one exists."""
+    if binding > 0 and template in CONFUSABLE and rng.random() < binding:
+        qa = CONFUSABLE[template](scene, rng)
+        if qa is not None:
+            return qa
+    return ask(scene, template, rng)

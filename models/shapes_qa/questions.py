@@ -7,6 +7,7 @@ not recovered by string search.
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import grammar
@@ -90,8 +91,10 @@ def shape_of_color(scene: Scene, rng: random.Random) -> QA | None:
     return QA(2, f"What shape is the {o.color} object?", *b.answer())
 
 
-def where(scene: Scene, rng: random.Random) -> QA | None:
-    i = rng.randrange(len(scene.objects))
+def where(scene: Scene, rng: random.Random, among: list[int] | None = None) -> QA | None:
+    """`among` narrows which objects may be asked about (a trainer's choice; the generator never
+    passes it, so its random stream and splits are unchanged)."""
+    i = rng.randrange(len(scene.objects)) if among is None else rng.choice(among)
     o = scene.objects[i]
     b = _AnswerBuilder()
     b.text("The")
@@ -135,7 +138,9 @@ def describe(scene: Scene, rng: random.Random) -> QA | None:
     return QA(5, "Describe the image.", *b.answer())
 
 
-def exists(scene: Scene, rng: random.Random) -> QA | None:
+def exists(scene: Scene, rng: random.Random, negatives: Callable[[str, str], bool] | None = None) -> QA | None:
+    """`negatives` narrows which absent (colour, shape) pairs a "No" answer may name (a trainer's
+    choice; the generator never passes it). When none qualifies, any absent pair is used."""
     present = {(o.color, o.shape): i for i, o in enumerate(scene.objects)}
     b = _AnswerBuilder()
     if rng.random() < 0.5:
@@ -144,6 +149,8 @@ def exists(scene: Scene, rng: random.Random) -> QA | None:
         b.grounded([i], color, shape)
     else:
         absent = [(c, s) for c in grammar.COLORS for s in grammar.SHAPES if (c, s) not in present]
+        if negatives is not None:
+            absent = [(c, s) for c, s in absent if negatives(c, s)] or absent
         color, shape = rng.choice(absent)
         # The words name no present object, so they are linguistic (no region).
         b.text("No, there is no", color, shape)

@@ -117,3 +117,33 @@ def test_demo_patch_targets_put_each_objects_attributes_on_the_patches_it_covers
             assert set(t[mine, col["objects"]]) == {len(s.scene.objects) - 1}
         background = t[:, col["object"]] == 0
         assert (t[background, 1:] == AUX_IGNORE).all(), "background patches carry no object attributes"
+
+
+def test_demo_binding_samplers_ask_only_confusable_cases():
+    """Training-only choices: "where" about an object that shares an attribute with another,
+    "No" answers naming an absent pair whose colour or shape is present."""
+    import random
+
+    from models.demo.binding import confusable_exists, confusable_where
+
+    rng = random.Random(3)
+    asked_where = asked_no = 0
+    for s in stream(21, 72, 300):
+        objs = s.scene.objects
+        qa = confusable_where(s.scene, rng)
+        if qa is not None:
+            asked_where += 1
+            o = next(o for o in objs if qa.prompt == f"Where is the {o.color} {o.shape}?")
+            assert any(p is not o and (p.color == o.color or p.shape == o.shape) for p in objs), qa.prompt
+        else:
+            assert all(p is o or (p.color != o.color and p.shape != o.shape) for o in objs for p in objs)
+        qa = confusable_exists(s.scene, rng)
+        color, shape = qa.prompt[len("Is there a "):-1].split()
+        if qa.answer.startswith("No"):
+            asked_no += 1
+            assert all((o.color, o.shape) != (color, shape) for o in objs)
+            assert any(o.color == color or o.shape == shape for o in objs), qa.prompt
+            assert qa.regions == []
+        else:
+            assert qa.answer == f"Yes, there is a {color} {shape}." and len(qa.regions) == 1
+    assert asked_where > 50 and asked_no > 50, (asked_where, asked_no)
