@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CB_PALETTE, methodColour, niceTicks, perturbationChart, type ChartBox, type PerturbationSummary } from '../../renderer/src/eval-chart';
+import { CB_PALETTE, LOG_SPAN, logTicks, methodColour, niceTicks, perturbationChart, type ChartBox, type PerturbationSummary } from '../../renderer/src/eval-chart';
 
 // Plot area 100 × 100 px from (10, 110) bottom-left to (110, 10) top-right.
 const BOX: ChartBox = { width: 120, height: 130, margin: { left: 10, right: 10, top: 10, bottom: 20 } };
@@ -65,6 +65,26 @@ describe('eval-chart/perturbationChart', () => {
     expect(chart.yDomain[1] - chart.yDomain[0]).toBeGreaterThan(0.1);
     expect(chart.lines.every((l) => l.points.every((p) => Number.isFinite(p.y)))).toBe(true);
     expect(chart.unitY).toBeCloseTo(60, 9);
+  });
+
+  it('turns the y axis logarithmic when the values span more than LOG_SPAN, with 5 % log padding', () => {
+    // [1, 1000]: three decades, padded by 0.15 decade each side; 10 sits at the middle of the plot.
+    const chart = perturbationChart(BOX, [{ method: 'dexar', colourIndex: 0, perturbation: curve([1, 10, 1000], [1, 1, 1]) }]);
+    expect(chart.yScale).toBe('log');
+    expect(chart.yDomain[0]).toBeCloseTo(10 ** -0.15, 12);
+    expect(chart.yDomain[1]).toBeCloseTo(10 ** 3.15, 9);
+    const ys = chart.lines[0]?.points.map((p) => p.y) ?? [];
+    expect(ys[1]).toBeCloseTo(110 - 100 * (1.15 / 3.3), 9);
+    expect(ys[2]).toBeCloseTo(10 + 100 * (0.15 / 3.3), 9);
+    expect(chart.yTicks.map((t) => t.value)).toEqual([1, 10, 100, 1000]);
+    // A span of LOG_SPAN or less stays linear.
+    expect(perturbationChart(BOX, [{ method: 'dexar', colourIndex: 0, perturbation: curve([1, LOG_SPAN], [1, 1]) }]).yScale).toBe('linear');
+  });
+
+  it('ticks a log axis at 1, 2, 5 × 10^k, only powers of ten when crowded', () => {
+    expect(logTicks(0.9, 60)).toEqual([1, 2, 5, 10, 20, 50]);
+    expect(logTicks(0.5, 5000)).toEqual([1, 10, 100, 1000]);
+    expect(logTicks(0, 10)).toEqual([]);
   });
 
   it('skips non-finite curve values instead of drawing them at NaN', () => {
