@@ -3,6 +3,7 @@
  * string with axes, ticks and a legend, rasterised by sharp (librsvg). No plotting dependency.
  */
 import sharp from 'sharp';
+import { ratioAxis } from '../../shared/chart/ratio-axis';
 
 export interface Series {
   readonly name: string;
@@ -24,38 +25,18 @@ const M = { left: 70, right: 230, top: 40, bottom: 55 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** "Nice" tick values covering [lo, hi]: steps of 1, 2 or 5 × 10^k, about five of them. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].find((f) => f * mag >= raw) ?? 10) * mag;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
-
 export function linePlotSvg(plot: LinePlot): string {
-  const values = plot.series.flatMap((s) => s.y.filter(Number.isFinite));
-  let lo = Math.min(...values, 1);
-  let hi = Math.max(...values, 1);
-  if (hi - lo < 1e-6) {
-    lo -= 0.05;
-    hi += 0.05;
-  }
-  const pad = (hi - lo) * 0.05;
-  lo -= pad;
-  hi += pad;
+  const axis = ratioAxis(plot.series.flatMap((s) => s.y));
   const x0 = Math.min(...plot.x);
   const x1 = Math.max(...plot.x);
   const px = (x: number) => M.left + ((x - x0) / (x1 - x0 || 1)) * (W - M.left - M.right);
-  const py = (y: number) => H - M.bottom - ((y - lo) / (hi - lo)) * (H - M.top - M.bottom);
+  const py = (y: number) => H - M.bottom - axis.fraction(y) * (H - M.top - M.bottom);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2 - M.right / 2 + M.left / 2}" y="22" text-anchor="middle" font-size="15">${esc(plot.title)}</text>`,
   ];
-  for (const t of niceTicks(lo, hi)) {
+  for (const t of axis.ticks) {
     parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${py(t)}" y2="${py(t)}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${M.left - 6}" y="${py(t) + 4}" text-anchor="end">${t}</text>`);
   }
@@ -63,7 +44,7 @@ export function linePlotSvg(plot: LinePlot): string {
   parts.push(`<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="black"/>`);
   parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="black"/>`);
   parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">${esc(plot.xLabel)}</text>`);
-  parts.push(`<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(plot.yLabel)}</text>`);
+  parts.push(`<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(plot.yLabel)}${axis.scale === 'log' ? ' (log scale)' : ''}</text>`);
   plot.series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length] as string;
     const points = plot.x.flatMap((x, k) => (Number.isFinite(s.y[k]) ? [`${px(x).toFixed(1)},${py(s.y[k] as number).toFixed(1)}`] : []));

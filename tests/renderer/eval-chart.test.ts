@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CB_PALETTE, LOG_SPAN, logTicks, methodColour, niceTicks, perturbationChart, type ChartBox, type PerturbationSummary } from '../../renderer/src/eval-chart';
+import { CB_PALETTE, methodColour, perturbationChart, type ChartBox, type PerturbationSummary } from '../../renderer/src/eval-chart';
+import { LOG_SPAN } from '../../shared/chart/ratio-axis';
 
 // Plot area 100 × 100 px from (10, 110) bottom-left to (110, 10) top-right.
 const BOX: ChartBox = { width: 120, height: 130, margin: { left: 10, right: 10, top: 10, bottom: 20 } };
@@ -7,18 +8,6 @@ const BOX: ChartBox = { width: 120, height: 130, margin: { left: 10, right: 10, 
 function curve(positive: number[], negative: number[]): PerturbationSummary {
   return { percents: positive.map((_, i) => i * 10), positive_curve: positive, negative_curve: negative, auc_positive: 0, auc_negative: 0, auc_positive_median: 0, auc_negative_median: 0, questions: 1 };
 }
-
-describe('eval-chart/niceTicks', () => {
-  it('steps by 1, 2 or 5 × 10^k inside the range', () => {
-    expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
-    expect(niceTicks(0.95, 2.05)).toEqual([1, 1.5, 2]);
-    expect(niceTicks(0, 90)).toEqual([0, 20, 40, 60, 80]);
-  });
-  it('degenerates to one tick for an empty range and none for a non-finite one', () => {
-    expect(niceTicks(1, 1)).toEqual([1]);
-    expect(niceTicks(Number.NaN, 1)).toEqual([]);
-  });
-});
 
 describe('eval-chart/methodColour', () => {
   it('uses the Okabe–Ito palette in order and wraps around', () => {
@@ -79,12 +68,6 @@ describe('eval-chart/perturbationChart', () => {
     expect(chart.yTicks.map((t) => t.value)).toEqual([1, 10, 100, 1000]);
     // A span of LOG_SPAN or less stays linear.
     expect(perturbationChart(BOX, [{ method: 'dexar', colourIndex: 0, perturbation: curve([1, LOG_SPAN], [1, 1]) }]).yScale).toBe('linear');
-  });
-
-  it('ticks a log axis at 1, 2, 5 × 10^k, only powers of ten when crowded', () => {
-    expect(logTicks(0.9, 60)).toEqual([1, 2, 5, 10, 20, 50]);
-    expect(logTicks(0.5, 5000)).toEqual([1, 10, 100, 1000]);
-    expect(logTicks(0, 10)).toEqual([]);
   });
 
   it('skips non-finite curve values instead of drawing them at NaN', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { linePlotSvg, niceTicks, writeLinePlotPng, type LinePlot } from '../../../main/evaluation/plot';
+import { linePlotSvg, writeLinePlotPng, type LinePlot } from '../../../main/evaluation/plot';
 
 const plot: LinePlot = {
   title: 'Positive <perturbation>',
@@ -16,14 +16,6 @@ const plot: LinePlot = {
   ],
 };
 
-describe('evaluation/niceTicks', () => {
-  it('steps by 1, 2 or 5 × 10^k over the range', () => {
-    expect(niceTicks(0.95, 2.1)).toEqual([1, 1.5, 2]);
-    expect(niceTicks(0, 10)).toEqual([0, 2, 4, 6, 8, 10]);
-    expect(niceTicks(1, 1)).toEqual([1]);
-  });
-});
-
 describe('evaluation/linePlotSvg', () => {
   it('draws one polyline per series (skipping non-finite points), a legend entry each, escaped text', () => {
     const svg = linePlotSvg(plot);
@@ -32,6 +24,10 @@ describe('evaluation/linePlotSvg', () => {
     expect(svg).toContain('>dexar</text>');
     expect(svg).toContain('>random</text>');
     expect(svg).toContain('Positive &lt;perturbation&gt;');
+  });
+  it('labels a log axis when the curves span more than 20×', () => {
+    expect(linePlotSvg({ ...plot, series: [{ name: 'dexar', y: [1, 30, 300] }] })).toContain('PPL_p / PPL_0 (log scale)');
+    expect(linePlotSvg(plot)).not.toContain('log scale');
   });
   it('rasterises to a PNG of the SVG size', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dexar-plot-'));
