@@ -32,6 +32,26 @@ function check(suite, command, args) {
   return ok;
 }
 
+// 0. models/.venv first: pytest needs it, and so does the e2e spec that generates a Shapes-QA split.
+const venv = setupVenv();
+
+function setupVenv() {
+  const requirements = join(root, 'models', 'requirements.txt');
+  if (!existsSync(requirements)) return null;
+  const python = join(root, 'models', '.venv', 'bin', 'python');
+  const stamp = join(root, 'models', '.venv', '.requirements.sha256');
+  const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex');
+  let ready = existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted;
+  if (!ready) {
+    console.log('\nSetting up models/.venv from models/requirements.txt (first run only)…');
+    ready =
+      (existsSync(python) || run('python3', ['-m', 'venv', 'models/.venv']) === 0) &&
+      run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', 'models/requirements.txt']) === 0;
+    if (ready) writeFileSync(stamp, wanted);
+  }
+  return { python, ready };
+}
+
 // 1. Static checks and the build every later suite uses.
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('layers', process.execPath, ['main/tools/check-layers.mjs']);
@@ -67,30 +87,16 @@ const built = check('build', process.execPath, ['main/tools/build.mjs']);
 }
 
 // 4. pytest in models/.venv.
-{
-  const requirements = join(root, 'models', 'requirements.txt');
-  if (existsSync(requirements)) {
-    const python = join(root, 'models', '.venv', 'bin', 'python');
-    const stamp = join(root, 'models', '.venv', '.requirements.sha256');
-    const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex');
-    let ready = existsSync(python) && existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted;
-    if (!ready) {
-      console.log('\nSetting up models/.venv from models/requirements.txt (first run only)…');
-      ready =
-        (existsSync(python) || run('python3', ['-m', 'venv', 'models/.venv']) === 0) &&
-        run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', 'models/requirements.txt']) === 0;
-      if (ready) writeFileSync(stamp, wanted);
-    }
-    const xml = join(scratch, 'pytest.xml');
-    if (ready) run(python, ['-m', 'pytest', 'tests/models', '-q', `--junitxml=${xml}`]);
-    if (existsSync(xml)) {
-      const suite = readFileSync(xml, 'utf8').match(/<testsuite [^>]*>/)?.[0] ?? '';
-      const attr = (name) => Number(suite.match(new RegExp(`${name}="(\\d+)"`))?.[1] ?? 0);
-      const failed = attr('failures') + attr('errors');
-      const skipped = attr('skipped');
-      record('pytest', attr('tests') - failed - skipped, failed, skipped);
-    } else record('pytest', 0, 1);
-  }
+if (venv) {
+  const xml = join(scratch, 'pytest.xml');
+  if (venv.ready) run(venv.python, ['-m', 'pytest', 'tests/models', '-q', `--junitxml=${xml}`]);
+  if (existsSync(xml)) {
+    const suite = readFileSync(xml, 'utf8').match(/<testsuite [^>]*>/)?.[0] ?? '';
+    const attr = (name) => Number(suite.match(new RegExp(`${name}="(\\d+)"`))?.[1] ?? 0);
+    const failed = attr('failures') + attr('errors');
+    const skipped = attr('skipped');
+    record('pytest', attr('tests') - failed - skipped, failed, skipped);
+  } else record('pytest', 0, 1);
 }
 
 console.log(`\n${lines.join('\n')}`);
