@@ -18,7 +18,9 @@ export class EvaluationsState {
 
   #selected = $derived<EvalRun | undefined>(this.#runs.find((r) => r.id === this.#selectedId));
   #groups = $derived<readonly string[]>(this.#selected ? groupKeys(this.#selected) : []);
-  #summary = $derived<GroupSummary | undefined>(this.#selected && groupSummary(this.#selected, this.#group));
+  /** The chosen group when the selected run has it, else overall. */
+  #shownGroup = $derived(this.#selected && this.#group in this.#selected.groups ? this.#group : OVERALL);
+  #summary = $derived<GroupSummary | undefined>(this.#selected && groupSummary(this.#selected, this.#shownGroup));
 
   constructor(api: DexarApi) {
     this.#api = api;
@@ -39,7 +41,7 @@ export class EvaluationsState {
   }
   /** The shown group key: `overall` or one of the selected run's groups (others fall back). */
   get group() {
-    return this.#selected && this.#group in this.#selected.groups ? this.#group : OVERALL;
+    return this.#shownGroup;
   }
   /** The selected run's summary for the shown group. */
   get summary() {
