@@ -15,9 +15,9 @@ export interface BenchRow {
   readonly plainSeconds: number;
   /** Median seconds of generation with online explanation of every token. */
   readonly explainedSeconds: number;
-  /** The reference's explain time for the same number of tokens (its per-token time × tokens), or null when not run. */
+  /** Median over its runs (one per three rounds) of the reference's explain time for the same number of tokens (its per-token time × tokens), or null when not run. */
   readonly referenceSeconds: number | null;
-  /** Tokens the reference actually explained (its greedy answer may stop early at EOS). */
+  /** Tokens the reference explained: `tokens` (it ignores EOS as the engine runs do), fewer only at the context limit. */
   readonly referenceTokens: number | null;
 }
 
@@ -30,20 +30,20 @@ export interface ReferenceRunner {
   readonly threads: number;
 }
 
-async function median(repeats: number, f: () => Promise<void>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await f();
-    times.push((performance.now() - start) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+async function seconds(f: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await f();
+  return (performance.now() - start) / 1000;
+}
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Runs the reference CLI; returns its JSON timing line. */
 export function runReference(ref: ReferenceRunner, prompt: string, tokens: number, cwd: string): Promise<{ tokens: number; explain_seconds: number; explain_seconds_per_token: number }> {
-  const args = ['-m', 'models.reference', '--hf', ref.checkpoint, '--image', ref.imagePath, '--prompt', prompt, '--max-new-tokens', String(tokens), '--threads', String(ref.threads)];
+  const args = ['-m', 'models.reference', '--hf', ref.checkpoint, '--image', ref.imagePath, '--prompt', prompt, '--max-new-tokens', String(tokens), '--ignore-eos', '--threads', String(ref.threads)];
   return new Promise((resolve, reject) => {
     const child = spawn(ref.python, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -73,15 +73,24 @@ export async function benchmark(
   await explainGeneration(model, prompt, image, gen(2), settings);
   const rows: BenchRow[] = [];
   for (const n of tokenCounts) {
-    const plainSeconds = await median(options.repeats, async () => void (await generate(model, prompt, image, gen(n))));
-    const explainedSeconds = await median(options.repeats, async () => void (await explainGeneration(model, prompt, image, gen(n), settings)));
-    let referenceSeconds: number | null = null;
+    // Interleaved, so all three medians see the same machine load (a shared machine drifts);
+    // the reference (a Python process per run) every third round.
+    const plain: number[] = [];
+    const explained: number[] = [];
+    const reference: number[] = [];
     let referenceTokens: number | null = null;
-    if (options.reference) {
-      const r = await runReference(options.reference, prompt, n, options.cwd);
-      referenceTokens = r.tokens;
-      referenceSeconds = r.explain_seconds_per_token * n;
+    for (let i = 0; i < options.repeats; i++) {
+      plain.push(await seconds(async () => void (await generate(model, prompt, image, gen(n)))));
+      explained.push(await seconds(async () => void (await explainGeneration(model, prompt, image, gen(n), settings))));
+      if (options.reference && i % 3 === 0) {
+        const r = await runReference(options.reference, prompt, n, options.cwd);
+        referenceTokens = r.tokens;
+        reference.push(r.explain_seconds_per_token * n);
+      }
     }
+    const plainSeconds = median(plain);
+    const explainedSeconds = median(explained);
+    const referenceSeconds = reference.length > 0 ? median(reference) : null;
     const row = { tokens: n, plainSeconds, explainedSeconds, referenceSeconds, referenceTokens };
     options.onRow?.(row);
     rows.push(row);
@@ -90,6 +99,7 @@ export async function benchmark(
 }
 
 export function formatBenchRow(row: BenchRow): string {
-  const ref = row.referenceSeconds === null ? 'reference: not run' : `reference ${row.referenceSeconds.toFixed(3)} s (explained ${row.referenceTokens} tokens, scaled to ${row.tokens}); ${(row.referenceSeconds / row.explainedSeconds).toFixed(1)}× faster than the reference`;
+  const scaled = row.referenceTokens === row.tokens ? '' : `, explained ${row.referenceTokens} tokens, scaled to ${row.tokens}`;
+  const ref = row.referenceSeconds === null ? 'reference: not run' : `reference ${row.referenceSeconds.toFixed(3)} s${scaled}; ${(row.referenceSeconds / row.explainedSeconds).toFixed(1)}× faster than the reference`;
   return `${row.tokens} tokens: plain ${row.plainSeconds.toFixed(3)} s, explained ${row.explainedSeconds.toFixed(3)} s (${(row.explainedSeconds / row.plainSeconds).toFixed(2)}× plain); ${ref}`;
 }

@@ -12,6 +12,7 @@ import { loadBundle, type LoadedBundle } from './bundle';
 import { explainAlternative, explainAnswer, explainGeneration, explainSettings, type Explanation, type ExplainedTokenEvent } from './explain';
 import type { GenerationResult } from './generation/generate';
 import type { SamplingOptions } from './generation/sampler';
+import { bundledGraphWorker } from './graph-thread/client';
 import type { RgbImage } from './image/resample';
 import { VlmModel } from './model';
 import type { ProviderName, ProviderNotice } from './onnx';
@@ -69,9 +70,23 @@ export function resolveModel(ref: string, builtins = bundlesDir()): string {
   throw new DexarError('not-found', `model ${ref}: expected a bundle folder or a built-in name (${known.join(', ') || 'none installed'}), found neither`, 'ModelNotFoundError');
 }
 
+export interface EngineOptions {
+  /**
+   * The built graph-thread script (build/main/graph-worker.mjs): with it the explain head runs on
+   * a thread of its own, overlapping the decoder (online explanation). Default: the one beside
+   * the running bundle, none when running from sources.
+   */
+  readonly graphWorker?: string | null;
+}
+
 export class Engine {
-  private readonly sessions = new SessionCache();
+  private readonly sessions: SessionCache;
   private current: { path: string; model: VlmModel } | null = null;
+
+  constructor(options: EngineOptions = {}) {
+    const script = options.graphWorker === undefined ? bundledGraphWorker() : options.graphWorker;
+    this.sessions = new SessionCache(script === null ? null : { script, roles: ['explain'] });
+  }
 
   async open(ref: string, providers?: readonly ProviderName[], threads = 0): Promise<VlmModel> {
     const path = resolveModel(ref);

@@ -1,7 +1,8 @@
 /**
  * DEX-AR on a bundle (DESIGN §3) in three modes:
  * - online: during generation, each token's G rows come from the decode step that predicted it
- *   (explain rows + one explain-head call), so its map arrives with the token;
+ *   (explain rows + an explain-head call running beside the next decode steps), so its map
+ *   arrives with the token;
  * - teacher-forced: one decoder pass over prompt + answer[:-1] with every answer row explained;
  * - counterfactual: the same pass, with the target at one position replaced by an alternative
  *   token (what would make the model say "blue" here?).
@@ -13,7 +14,8 @@ import { checkSettings, resolveLayers, type DexarSettings } from '../../shared/d
 import { generate, type GenerateOptions, type GeneratedToken, type GenerationResult } from './generation/generate';
 import { KvCache } from './generation/kv-cache';
 import { softmax, topIndices } from './generation/sampler';
-import type { StepOutput, VlmModel } from './model';
+import { gradientRows, HeadQueue, headTarget } from './heads';
+import type { VlmModel } from './model';
 import type { PreprocessedImage } from './preprocess';
 
 export interface ExplainedToken {
@@ -72,48 +74,6 @@ export function explainSettings(model: VlmModel, overrides: Partial<DexarSetting
   return settings;
 }
 
-/**
- * G rows for T targets whose query rows are explain rows of one decoder step:
- * `rowIndex[t]` indexes the step's explain rows, `queryRows[t]` is the absolute q_t.
- */
-async function gradientRows(
-  model: VlmModel,
-  step: StepOutput,
-  rowIndex: readonly number[],
-  queryRows: readonly number[],
-  targets: readonly number[],
-  layers: readonly number[],
-  normTwiceLast: boolean,
-): Promise<{ rows: TokenRows[]; lensScores: Float32Array }> {
-  const { hidden_size: d, num_heads: heads } = model.manifest.text;
-  const r = step.explainRows.length;
-  const width = step.cache.length;
-  const k = layers.length;
-  const t = targets.length;
-  const m = new Float32Array(k * t * d);
-  layers.forEach((layer, ki) => rowIndex.forEach((ri, ti) => m.set(step.explainM.subarray((layer * r + ri) * d, (layer * r + ri + 1) * d), (ki * t + ti) * d)));
-  const head = await model.explainHead(m, layers, targets, step.cache, normTwiceLast);
-  const rows = queryRows.map((q, ti) => {
-    const w = q + 1;
-    const gradient = new Float32Array(k * heads * w);
-    const attention = new Float32Array(k * heads * w);
-    for (let ki = 0; ki < k; ki++) {
-      const layer = layers[ki] as number;
-      for (let h = 0; h < heads; h++) {
-        const gOff = ((ki * t + ti) * heads + h) * width;
-        gradient.set(head.gradient.subarray(gOff, gOff + w), (ki * heads + h) * w);
-        const aOff = ((layer * heads + h) * r + (rowIndex[ti] as number)) * width;
-        attention.set(step.explainAttn.subarray(aOff, aOff + w), (ki * heads + h) * w);
-      }
-    }
-    return { queryRow: q, gradient, attention };
-  });
-  // lens_scores come as (K, T); keep them per token (T, K).
-  const lensScores = new Float32Array(t * k);
-  for (let ki = 0; ki < k; ki++) for (let ti = 0; ti < t; ti++) lensScores[ti * k + ki] = head.lensScores[ki * t + ti] as number;
-  return { rows, lensScores };
-}
-
 function layoutOf(model: VlmModel, layers: readonly number[], imageStart: number): RowLayout {
   return { layers: layers.length, heads: model.manifest.text.num_heads, image: { start: imageStart, count: model.manifest.vision.num_image_tokens } };
 }
@@ -144,7 +104,8 @@ async function explainFixed(
   const embeds = await model.inputsEmbeds(sequence, image.pixelValues, image.dims);
   const step = await model.step(embeds, KvCache.empty(model.cacheShape), queryRows);
   // 3. One explain-head call for all targets and layers.
-  const { rows, lensScores } = await gradientRows(model, step, queryRows.map((_, i) => i), queryRows, targets, layers, settings.normTwiceLast);
+  const heads = queryRows.map((q, i) => headTarget(model, step, i, q, targets[i] as number, layers));
+  const { rows, lensScores } = await gradientRows(model, heads, step.cache, layers, settings.normTwiceLast);
   // 4. DEX-AR math per token, then across tokens.
   const layout = layoutOf(model, layers, imageStart);
   const evidence = rows.map((r) => tokenEvidence(r, layout, settings));
@@ -192,7 +153,11 @@ export async function explainAlternative(
   return explainFixed(model, prompt, image, answerIds, targets, settings, 'counterfactual');
 }
 
-/** Online: generate and explain each token from the step that produced it; `onToken` gets its map at once. */
+/**
+ * Online: generate and explain each token from the step that produced it; `onToken` gets each
+ * token's map, in order, as soon as its explain head returns. Heads run while the decoder goes
+ * on (on a graph thread when ModelSessions has one for 'explain'; see HeadQueue).
+ */
 export async function explainGeneration(
   model: VlmModel,
   prompt: string,
@@ -207,15 +172,21 @@ export async function explainGeneration(
   const evidence: TokenEvidence[] = [];
   const lens: Float32Array[] = [];
   let layout: RowLayout | null = null;
-  const generation = await generate(model, prompt, image, { ...options, explainRows: true }, async (token, step, promptInfo) => {
+  const queue = new HeadQueue<{ token: GeneratedToken; layout: RowLayout }>(
+    (targets, cache) => gradientRows(model, targets, cache, layers, settings.normTwiceLast),
+    async ({ token, layout: at }, row, lensScores) => {
+      const ev = tokenEvidence(row, at, settings);
+      rows.push(row);
+      evidence.push(ev);
+      lens.push(lensScores);
+      await onToken?.({ token, delta: ev.tokenWeight, map: onlineTokenMap(ev, layers.length * at.heads) });
+    },
+  );
+  const generation = await generate(model, prompt, image, { ...options, explainRows: true }, (token, step, promptInfo) => {
     layout ??= layoutOf(model, layers, promptInfo.imageStart);
-    const out = await gradientRows(model, step, [0], [token.queryRow], [token.id], layers, settings.normTwiceLast);
-    const ev = tokenEvidence(out.rows[0] as TokenRows, layout, settings);
-    rows.push(out.rows[0] as TokenRows);
-    evidence.push(ev);
-    lens.push(out.lensScores);
-    await onToken?.({ token, delta: ev.tokenWeight, map: onlineTokenMap(ev, layers.length * layout.heads) });
+    queue.push(headTarget(model, step, 0, token.queryRow, token.id, layers), step.cache, { token, layout });
   });
+  await queue.flush();
   if (generation.tokens.length === 0) throw new RangeError('explain: generation produced no tokens to explain');
   const maps = combineEvidence(evidence, layers.length * model.manifest.text.num_heads);
   const logits = new Float32Array(generation.tokens.length * vocab);

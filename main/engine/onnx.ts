@@ -43,7 +43,17 @@ export function parseProviders(spec: string): ProviderName[] {
   return names as ProviderName[];
 }
 
-export class GraphSession {
+/** What the engine needs of a session, here or on a graph thread (graph-thread/client.ts). */
+export interface GraphRunner {
+  /** The provider the session runs on. */
+  readonly provider: ProviderName;
+  /** Providers tried before it that could not start. */
+  readonly notices: readonly ProviderNotice[];
+  run(feeds: Readonly<Record<string, TensorData>>): Promise<Record<string, TensorData>>;
+  release(): Promise<void>;
+}
+
+export class GraphSession implements GraphRunner {
   private released = false;
 
   private constructor(

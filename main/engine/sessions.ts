@@ -1,26 +1,36 @@
 /**
  * Sessions of the loaded model: one onnxruntime session per graph role, created on first use and
  * reused across requests; switching to another bundle releases the previous model's sessions
- * first so two large models never sit in memory together.
+ * first so two large models never sit in memory together. Roles listed in `threaded` get their
+ * session on a graph thread of their own, so their runs overlap this thread's.
  */
 import type { LoadedBundle } from './bundle';
+import { ThreadedGraphSession } from './graph-thread/client';
 import type { GraphRole } from './manifest';
-import { GraphSession, type ProviderName, type ProviderNotice, type SessionOptions } from './onnx';
+import { GraphSession, type GraphRunner, type ProviderName, type ProviderNotice, type SessionOptions } from './onnx';
+
+/** Which roles run on graph threads, and the built thread script (graph-thread/entry.ts). */
+export interface ThreadedRoles {
+  readonly script: string;
+  readonly roles: readonly GraphRole[];
+}
 
 export class ModelSessions {
-  private readonly sessions = new Map<GraphRole, Promise<GraphSession>>();
+  private readonly sessions = new Map<GraphRole, Promise<GraphRunner>>();
   private closed = false;
 
   constructor(
     readonly bundle: LoadedBundle,
     readonly options: SessionOptions = {},
+    readonly threaded: ThreadedRoles | null = null,
   ) {}
 
-  session(role: GraphRole): Promise<GraphSession> {
+  session(role: GraphRole): Promise<GraphRunner> {
     if (this.closed) throw new Error(`model ${this.bundle.manifest.name}: sessions used after release`);
     let session = this.sessions.get(role);
     if (session === undefined) {
-      session = GraphSession.create(this.bundle.graphPath(role), this.options);
+      const path = this.bundle.graphPath(role);
+      session = this.threaded?.roles.includes(role) ? ThreadedGraphSession.create(this.threaded.script, path, this.options) : GraphSession.create(path, this.options);
       // A failed start is not cached, so a later call can retry (e.g. after freeing memory).
       session.catch(() => this.sessions.delete(role));
       this.sessions.set(role, session);
@@ -52,11 +62,13 @@ export class ModelSessions {
 export class SessionCache {
   private current: ModelSessions | null = null;
 
+  constructor(private readonly threaded: ThreadedRoles | null = null) {}
+
   async use(bundle: LoadedBundle, options: SessionOptions = {}): Promise<ModelSessions> {
     const c = this.current;
     if (c !== null && c.bundle.root === bundle.root && c.bundle.manifestSha256 === bundle.manifestSha256 && sameOptions(c.options, options)) return c;
     await this.release();
-    this.current = new ModelSessions(bundle, options);
+    this.current = new ModelSessions(bundle, options, this.threaded);
     return this.current;
   }
 

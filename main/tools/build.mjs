@@ -39,8 +39,9 @@ export async function build({ quiet = false } = {}) {
   await mkdir(out, { recursive: true });
   await esbuild.build({
     ...common,
-    // The engine worker runs beside either host: build/main/engine-worker.mjs.
-    entryPoints: { cli: 'main/cli/dexar.ts', 'engine-worker': 'main/engine/worker/entry.ts' },
+    // The engine worker runs beside either host: build/main/engine-worker.mjs, and its graph
+    // thread beside it (build/main/graph-worker.mjs).
+    entryPoints: { cli: 'main/cli/dexar.ts', 'engine-worker': 'main/engine/worker/entry.ts', 'graph-worker': 'main/engine/graph-thread/entry.ts' },
     outdir: join(out, 'main'),
     outExtension: { '.js': '.mjs' },
     format: 'esm',

@@ -42,7 +42,8 @@ def parse_layers(spec: str | None) -> tuple[int, ...] | None:
 
 
 def greedy_answer(model, inputs, max_new_tokens: int, eos_id: int | None) -> list[int]:
-    """Greedy decoding with HF's KV cache, stopping at EOS (not part of the timed explanation)."""
+    """Greedy decoding with HF's KV cache, stopping at EOS unless `eos_id` is None (not part of
+    the timed explanation)."""
     output = model.generate(
         input_ids=torch.tensor([inputs.input_ids]),
         pixel_values=inputs.pixel_values,
@@ -60,6 +61,7 @@ def main() -> None:
     parser.add_argument("--prompt", required=True)
     parser.add_argument("--answer", help="answer to explain (teacher forcing); else generate one")
     parser.add_argument("--max-new-tokens", type=int, default=32)
+    parser.add_argument("--ignore-eos", action="store_true", help="generate all --max-new-tokens (benchmarks compare equal lengths)")
     parser.add_argument("--template", default=LLAVA_15_TEMPLATE, help="prompt template, {prompt}")
     parser.add_argument("--layers", help='layer set, e.g. "20-31" or "1,3" (default: last 10)')
     parser.add_argument("--top-k", type=int, default=1)
@@ -90,7 +92,8 @@ def main() -> None:
     if args.answer is not None:
         answer = answer_token_ids(processor.tokenizer, args.answer)
     else:
-        answer = greedy_answer(model, inputs, args.max_new_tokens, processor.tokenizer.eos_token_id)
+        eos_id = None if args.ignore_eos else processor.tokenizer.eos_token_id
+        answer = greedy_answer(model, inputs, args.max_new_tokens, eos_id)
     generated = time.perf_counter()
     result = explain(model, inputs, answer, settings)
     explained = time.perf_counter()

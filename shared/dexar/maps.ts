@@ -68,5 +68,10 @@ export function normaliseRelevance(perToken: readonly Float32Array[]): Float64Ar
     }
   }
   const range = high - low;
-  return perToken.map((p) => (high > low ? Float64Array.from(p, (v) => (v - low) / range) : Float64Array.from(p)));
+  // Indexed loops: Float64Array.from with a map function walks an iterator (≈ 20× slower here).
+  return perToken.map((p) => {
+    const out = new Float64Array(p);
+    if (high > low) for (let i = 0; i < out.length; i++) out[i] = ((out[i] as number) - low) / range;
+    return out;
+  });
 }

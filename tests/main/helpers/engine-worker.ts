@@ -1,16 +1,16 @@
-/** The engine worker as the app runs it: bundled JavaScript, built the way main/tools/build.mjs does. */
+/** The engine's worker scripts as the app runs them: bundled JavaScript, built the way main/tools/build.mjs does. */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Builds main/engine/worker/entry.ts into build/<folder>/engine-worker.mjs and returns its path. */
-export async function buildEngineWorker(folder: string): Promise<string> {
+/** Builds the engine worker and its graph thread into build/<folder>/ (engine-worker.mjs, graph-worker.mjs). */
+async function buildWorkers(folder: string): Promise<string> {
   const esbuild = await import('esbuild');
   const outdir = join(root, 'build', folder);
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { 'engine-worker': 'main/engine/worker/entry.ts' },
+    entryPoints: { 'engine-worker': 'main/engine/worker/entry.ts', 'graph-worker': 'main/engine/graph-thread/entry.ts' },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -20,5 +20,15 @@ export async function buildEngineWorker(folder: string): Promise<string> {
     packages: 'external',
     logLevel: 'error',
   });
-  return join(outdir, 'engine-worker.mjs');
+  return outdir;
+}
+
+/** The engine worker's path (its graph thread lies beside it). */
+export async function buildEngineWorker(folder: string): Promise<string> {
+  return join(await buildWorkers(folder), 'engine-worker.mjs');
+}
+
+/** The graph thread's path (graph-thread/entry.ts). */
+export async function buildGraphWorker(folder: string): Promise<string> {
+  return join(await buildWorkers(folder), 'graph-worker.mjs');
 }

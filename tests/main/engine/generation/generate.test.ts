@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainAnswer, explainGeneration, explainSettings, type ExplainedTokenEvent } from '../../../../main/engine/explain';
 import { generate } from '../../../../main/engine/generation/generate';
 import { PARITY_BUNDLES, concat, maxAbsDiff, maxRelDiff, readGeneration, readInputs } from '../../../shared/dexar/fixture-data';
+import { buildGraphWorker } from '../../helpers/engine-worker';
 import { openTiny } from '../open-model';
 
 for (const bundle of PARITY_BUNDLES) {
@@ -58,6 +59,33 @@ for (const bundle of PARITY_BUNDLES) {
       expect(events.map((e) => e.token.id)).toEqual(ids);
       expect(maxAbsDiff(concat(events.map((e) => e.map)), concat(explanation.maps.tokenMaps))).toBeLessThan(1e-4);
       expect(maxAbsDiff(events.map((e) => e.delta), explanation.maps.tokenWeights)).toBe(0);
+    });
+
+    it('online explanation with the explain head on a graph thread gives the same result, in order', async () => {
+      const threaded = await openTiny(bundle, { script: await buildGraphWorker('test-graph-worker'), roles: ['explain'] });
+      try {
+        const prompt = readInputs(bundle).prompt;
+        const settings = explainSettings(tiny.model);
+        const run = async (model: typeof tiny.model) => {
+          const events: number[] = [];
+          const out = await explainGeneration(model, prompt, tiny.image, { maxNewTokens: 6, stopTokens: [] }, settings, async (e) => {
+            // A slow consumer must not reorder or drop tokens while the next head already runs.
+            await new Promise((r) => setTimeout(r, 5));
+            events.push(e.token.index);
+          });
+          return { out, events };
+        };
+        const here = await run(tiny.model);
+        const there = await run(threaded.model);
+        expect(there.events).toEqual([0, 1, 2, 3, 4, 5]);
+        // Heads that waited go out together with a longer cache: equal up to float summation order.
+        expect(there.out.generation.tokens.map((t) => t.id)).toEqual(here.out.generation.tokens.map((t) => t.id));
+        expect(maxRelDiff(concat(there.out.explanation.rows.map((r) => r.gradient)), concat(here.out.explanation.rows.map((r) => r.gradient)))).toBeLessThan(1e-5);
+        expect(maxAbsDiff(there.out.explanation.maps.sentenceMap, here.out.explanation.maps.sentenceMap)).toBeLessThan(1e-5);
+        expect(maxAbsDiff(there.out.explanation.lensScores, here.out.explanation.lensScores)).toBeLessThan(1e-5);
+      } finally {
+        await threaded.release();
+      }
     });
   });
 }

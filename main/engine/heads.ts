@@ -1,0 +1,137 @@
+/**
+ * Explain-head calls (DESIGN §3, layer-local identity): what one explained target needs from the
+ * decoder step that computed its query row, the G rows of a batch of targets from one call, and
+ * the online queue that keeps one call in flight while generation goes on.
+ */
+import type { TokenRows } from '../../shared/dexar/evidence';
+import type { KvCache } from './generation/kv-cache';
+import type { StepOutput, VlmModel } from './model';
+
+/** One target of an explain-head call, detached from its decoder step (which can then be dropped). */
+export interface HeadTarget {
+  /** The explained token id. */
+  readonly id: number;
+  /** q_t: the absolute row whose logits predict it. */
+  readonly queryRow: number;
+  /** (K, d): m_l at the query row, for the explained layers in order. */
+  readonly m: Float32Array;
+  /** (K, H, q_t + 1): attention rows at the query row (the raw-attention baseline). */
+  readonly attention: Float32Array;
+}
+
+/** The target explained at explain row `row` of `step` (relative to the call), as token `id` at absolute row `queryRow`. */
+export function headTarget(model: VlmModel, step: StepOutput, row: number, queryRow: number, id: number, layers: readonly number[]): HeadTarget {
+  const { hidden_size: d, num_heads: heads } = model.manifest.text;
+  const r = step.explainRows.length;
+  const width = step.cache.length;
+  const w = queryRow + 1;
+  const m = new Float32Array(layers.length * d);
+  const attention = new Float32Array(layers.length * heads * w);
+  layers.forEach((layer, ki) => {
+    m.set(step.explainM.subarray((layer * r + row) * d, (layer * r + row + 1) * d), ki * d);
+    for (let h = 0; h < heads; h++) {
+      const off = ((layer * heads + h) * r + row) * width;
+      attention.set(step.explainAttn.subarray(off, off + w), (ki * heads + h) * w);
+    }
+  });
+  return { id, queryRow, m, attention };
+}
+
+export interface HeadRows {
+  /** Per target, in order: G rows (K × H × (q_t + 1)) and attention rows. */
+  readonly rows: TokenRows[];
+  /** (T, K) logit-lens scores s_{l,t}. */
+  readonly lensScores: Float32Array;
+}
+
+/**
+ * One explain-head call for `targets`. `cache` may be longer than a target needs (a later step's):
+ * G columns past q_t are never read, and the values before them do not change as the cache grows.
+ */
+export async function gradientRows(model: VlmModel, targets: readonly HeadTarget[], cache: KvCache, layers: readonly number[], normTwiceLast: boolean): Promise<HeadRows> {
+  const { hidden_size: d, num_heads: heads } = model.manifest.text;
+  const k = layers.length;
+  const t = targets.length;
+  const width = cache.length;
+  const m = new Float32Array(k * t * d);
+  targets.forEach((target, ti) => {
+    if (target.queryRow >= width) throw new RangeError(`explain head: expected query rows below the cache length ${width}, found ${target.queryRow}`);
+    for (let ki = 0; ki < k; ki++) m.set(target.m.subarray(ki * d, (ki + 1) * d), (ki * t + ti) * d);
+  });
+  const head = await model.explainHead(m, layers, targets.map((x) => x.id), cache, normTwiceLast);
+  const rows = targets.map((target, ti) => {
+    const w = target.queryRow + 1;
+    const gradient = new Float32Array(k * heads * w);
+    for (let ki = 0; ki < k; ki++) {
+      for (let h = 0; h < heads; h++) {
+        const off = ((ki * t + ti) * heads + h) * width;
+        gradient.set(head.gradient.subarray(off, off + w), (ki * heads + h) * w);
+      }
+    }
+    return { queryRow: target.queryRow, gradient, attention: target.attention };
+  });
+  // lens_scores come as (K, T); keep them per token (T, K).
+  const lensScores = new Float32Array(t * k);
+  for (let ki = 0; ki < k; ki++) for (let ti = 0; ti < t; ti++) lensScores[ti * k + ki] = head.lensScores[ki * t + ti] as number;
+  return { rows, lensScores };
+}
+
+/**
+ * Online explanation's explain heads: one call in flight at a time; targets that arrive while it
+ * runs go together in the next call, with the newest cache. Generation never waits for a head,
+ * and when heads fall behind (a slow provider) calls grow instead of queueing up. `deliver` gets
+ * every target's rows exactly once, in arrival order.
+ */
+export class HeadQueue<T> {
+  private readonly waiting: { target: HeadTarget; tag: T }[] = [];
+  private cache: KvCache | null = null;
+  private running: Promise<void> | null = null;
+  private failure: { error: unknown } | null = null;
+
+  constructor(
+    private readonly call: (targets: readonly HeadTarget[], cache: KvCache) => Promise<HeadRows>,
+    private readonly deliver: (tag: T, rows: TokenRows, lensScores: Float32Array) => Promise<void> | void,
+  ) {}
+
+  /** Queues a target whose query row is in `cache`; throws an earlier call's error instead. */
+  push(target: HeadTarget, cache: KvCache, tag: T): void {
+    if (this.failure !== null) throw this.failure.error;
+    this.waiting.push({ target, tag });
+    this.cache = cache;
+    this.running ??= this.drain();
+  }
+
+  /** Resolves once every pushed target was delivered; rejects with the first error. */
+  async flush(): Promise<void> {
+    await this.running;
+    if (this.failure !== null) throw this.failure.error;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      let next = this.take();
+      while (next !== null) {
+        const out = await next.call;
+        const { batch } = next;
+        // Start the following call before delivering, so the head never idles on the consumer.
+        next = this.take();
+        const k = out.lensScores.length / batch.length;
+        for (const [i, b] of batch.entries()) await this.deliver(b.tag, out.rows[i] as TokenRows, out.lensScores.subarray(i * k, (i + 1) * k));
+        next ??= this.take();
+      }
+    } catch (error) {
+      this.failure = { error };
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private take(): { batch: { target: HeadTarget; tag: T }[]; call: Promise<HeadRows> } | null {
+    if (this.waiting.length === 0 || this.cache === null) return null;
+    const batch = this.waiting.splice(0);
+    const call = this.call(batch.map((b) => b.target), this.cache);
+    // Awaited in drain; this only keeps Node from calling it unhandled while deliveries run.
+    call.catch(() => undefined);
+    return { batch, call };
+  }
+}

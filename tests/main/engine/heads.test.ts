@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { KvCache } from '../../../main/engine/generation/kv-cache';
+import { HeadQueue, type HeadRows, type HeadTarget } from '../../../main/engine/heads';
+
+const shape = { layers: 1, kvHeads: 1, headDim: 1 };
+const cacheOf = (length: number) => KvCache.fromPresent(shape, new Float32Array(length), new Float32Array(length), [1, 1, 1, length, 1]);
+const target = (id: number): HeadTarget => ({ id, queryRow: id, m: new Float32Array(1), attention: new Float32Array(id + 1) });
+
+/** An explain-head stand-in whose calls finish when the test says so; rows echo the target ids. */
+function controlledHead() {
+  const calls: { ids: number[]; cache: number; finish: (err?: Error) => void }[] = [];
+  const call = (targets: readonly HeadTarget[], cache: KvCache) =>
+    new Promise<HeadRows>((resolve, reject) => {
+      const rows = targets.map((t) => ({ queryRow: t.queryRow, gradient: Float32Array.of(t.id), attention: t.attention }));
+      const lensScores = Float32Array.from(targets, (t) => 10 * t.id);
+      calls.push({ ids: targets.map((t) => t.id), cache: cache.length, finish: (err) => (err ? reject(err) : resolve({ rows, lensScores })) });
+    });
+  return { calls, call };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('main/engine/heads/HeadQueue', () => {
+  it('keeps one call in flight, batches what arrives meanwhile with the newest cache, delivers in order', async () => {
+    const head = controlledHead();
+    const delivered: [string, number, number][] = [];
+    const queue = new HeadQueue<string>(head.call, (tag, rows, lens) => void delivered.push([tag, rows.gradient[0] as number, lens[0] as number]));
+    queue.push(target(0), cacheOf(1), 'a');
+    queue.push(target(1), cacheOf(2), 'b');
+    queue.push(target(2), cacheOf(3), 'c');
+    expect(head.calls.map((c) => c.ids)).toEqual([[0]]);
+    head.calls[0]?.finish();
+    await settle();
+    expect(head.calls.map((c) => [c.ids, c.cache])).toEqual([[[0], 1], [[1, 2], 3]]);
+    expect(delivered).toEqual([['a', 0, 0]]);
+    head.calls[1]?.finish();
+    await queue.flush();
+    expect(delivered).toEqual([['a', 0, 0], ['b', 1, 10], ['c', 2, 20]]);
+    // Idle again: the next target starts its own call at once.
+    queue.push(target(3), cacheOf(4), 'd');
+    expect(head.calls).toHaveLength(3);
+    head.calls[2]?.finish();
+    await queue.flush();
+    expect(delivered.map((d) => d[0])).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('surfaces a failed call at the next push and at flush, delivering nothing after it', async () => {
+    const head = controlledHead();
+    const delivered: string[] = [];
+    const queue = new HeadQueue<string>(head.call, (tag) => void delivered.push(tag));
+    queue.push(target(0), cacheOf(1), 'a');
+    head.calls[0]?.finish(new Error('head failed'));
+    await settle();
+    expect(() => queue.push(target(1), cacheOf(2), 'b')).toThrow('head failed');
+    await expect(queue.flush()).rejects.toThrow('head failed');
+    expect(delivered).toEqual([]);
+  });
+});
