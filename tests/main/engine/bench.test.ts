@@ -20,8 +20,9 @@ describe('main/engine/bench/benchmark', () => {
   });
 
   it('prints the ratios', () => {
-    const line = formatBenchRow({ tokens: 32, plainSeconds: 1, explainedSeconds: 1.5, referenceSeconds: 30, referenceTokens: 32 });
+    const line = formatBenchRow({ tokens: 32, plainSeconds: 1, explainedSeconds: 1.5, referenceSeconds: 30, referenceGenerateSeconds: 3, referenceTokens: 32 });
     expect(line).toContain('1.50× plain');
-    expect(line).toContain('20.0× faster than the reference');
+    expect(line).toContain('22.0× faster than the reference (20.0× its explain loop alone)');
+    expect(formatBenchRow({ tokens: 8, plainSeconds: 1, explainedSeconds: 1, referenceSeconds: null, referenceGenerateSeconds: null, referenceTokens: null })).toContain('reference: not run');
   });
 });
