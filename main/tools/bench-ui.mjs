@@ -9,6 +9,7 @@
 //   --only token,pan,gallery   run only these parts (default: all three)
 //   --project FILE             scroll this 2,000-run project instead of generating one (~2 min)
 //   --rounds N                 gallery scrolls per renderer (default 3); the median round is reported
+//   --scroll PX                gallery scroll per frame in px (default 120)
 //   --baseline-renderer DIR    also scroll with another renderer build (e.g. a copy of
 //                              build/renderer from before a change), rounds interleaved with the
 //                              current build's so both see the same machine load
@@ -33,6 +34,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string', default: 'token,pan,gallery' },
     project: { type: 'string' },
     rounds: { type: 'string', default: '3' },
+    scroll: { type: 'string', default: '120' },
     'baseline-renderer': { type: 'string' },
     trace: { type: 'string' },
   },
@@ -41,6 +43,8 @@ const parts = new Set(flags.only.split(','));
 for (const p of parts) if (!['token', 'pan', 'gallery'].includes(p)) throw new Error(`--only: expected token, pan or gallery, got ${JSON.stringify(p)}`);
 const rounds = Number(flags.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds expects a positive integer, got ${JSON.stringify(flags.rounds)}`);
+const scrollStep = Number(flags.scroll);
+if (!Number.isInteger(scrollStep) || scrollStep < 1) throw new Error(`--scroll expects a positive integer (px per frame), got ${JSON.stringify(flags.scroll)}`);
 
 async function serve(env, args = []) {
   const dir = mkdtempSync(join(tmpdir(), 'dexar-bench-ui-'));
@@ -133,18 +137,18 @@ if (parts.has('token') || parts.has('pan')) {
 }
 
 /**
- * One scroll of the gallery from the top, 120 px at every frame, in a fresh page. Returns the
+ * One scroll of the gallery from the top, `step` px at every frame, in a fresh page. Returns the
  * frame gaps, how many frames showed a row whose runs were not loaded yet (a blank slot: the
  * next page was fetched too late) and how many elements were created on the way.
  */
-async function scrollGallery(url, tracePath) {
+async function scrollGallery(url, step, tracePath) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(url);
   await page.getByTestId('view-gallery').click();
   await page.getByTestId('gallery-item').first().waitFor();
   await page.waitForTimeout(500); // the first page's thumbnails
   if (tracePath) await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
-  const run = await page.evaluate(async () => {
+  const run = await page.evaluate(async (step) => {
     const grid = document.querySelector('[data-testid="gallery-grid"]');
     const frames = [];
     let blank = 0;
@@ -155,22 +159,22 @@ async function scrollGallery(url, tracePath) {
     });
     observer.observe(grid, { childList: true, subtree: true });
     await new Promise((done) => {
-      const step = (t) => {
+      const frame = (t) => {
         frames.push(t);
         // A slot in view without a card: its run was not loaded when the frame was drawn.
         // Two probes 15 px apart, so the 10 px gap between rows never reads as a missing card.
         const view = grid.getBoundingClientRect();
         const card = (y) => document.elementFromPoint(view.left + 60, y)?.closest('[data-testid="gallery-item"]');
         if (!card(view.bottom - 40) && !card(view.bottom - 55) && grid.scrollTop + grid.clientHeight < grid.scrollHeight - 1) blank++;
-        if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1 || frames.length > 600) return done();
-        grid.scrollTop += 120;
-        requestAnimationFrame(step);
+        if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1 || frames.length > 4000) return done();
+        grid.scrollTop += step;
+        requestAnimationFrame(frame);
       };
-      requestAnimationFrame(step);
+      requestAnimationFrame(frame);
     });
     observer.disconnect();
     return { frames, blank, created, items: document.querySelector('[data-testid="gallery-count"]').textContent };
-  });
+  }, step);
   if (tracePath) await browser.stopTracing();
   await page.close();
   const gaps = run.frames.slice(1).map((t, i) => t - run.frames[i]);
@@ -235,7 +239,7 @@ if (parts.has('gallery')) {
   for (let round = 0; round < rounds; round++) {
     for (const build of builds) {
       const trace = round === 0 && flags.trace ? `${flags.trace.replace(/\.json$/, '')}${build === builds[0] ? '' : '-baseline'}.json` : undefined;
-      build.runs.push(await scrollGallery(build.host.url, trace));
+      build.runs.push(await scrollGallery(build.host.url, scrollStep, trace));
       if (trace) console.log(`trace (${build.name}): ${trace}\n  ${summariseTrace(trace, build.runs.at(-1).gaps.length)}`);
     }
   }
@@ -248,7 +252,7 @@ if (parts.has('gallery')) {
     const all = build.runs.map((r) => `${r.dropped}/${r.gaps.length} dropped, median ${median(r.gaps).toFixed(1)} ms`).join('; ');
     const label = builds.length > 1 ? ` (${build.name})` : '';
     results.push(
-      `gallery scroll${label}  ${mid.items}: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view, ${(mid.created / mid.gaps.length).toFixed(1)} elements created per frame [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${all}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
+      `gallery scroll${label}  ${mid.items}, ${scrollStep} px a frame: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view, ${(mid.created / mid.gaps.length).toFixed(1)} elements created per frame [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${all}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
     );
   }
 }
