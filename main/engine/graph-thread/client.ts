@@ -51,15 +51,24 @@ export class ThreadedGraphSession implements GraphRunner {
     const worker = new Worker(script);
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {
+        settle();
         void worker.terminate();
         reject(err);
       };
-      worker.once('error', fail);
-      worker.once('message', (message: FromGraphThread) => {
-        worker.off('error', fail);
+      const exited = (code: number) => fail(new Error(`graph thread: exited with code ${code} before its session opened`));
+      const opened = (message: FromGraphThread) => {
+        settle();
         if (message.type === 'opened') resolve(new ThreadedGraphSession(worker, message.provider, message.notices));
         else fail(new Error(message.type === 'open-failed' ? message.message : `graph thread: expected "opened", found "${message.type}"`));
-      });
+      };
+      const settle = () => {
+        worker.off('error', fail);
+        worker.off('exit', exited);
+        worker.off('message', opened);
+      };
+      worker.on('error', fail);
+      worker.on('exit', exited);
+      worker.on('message', opened);
       const open: ToGraphThread = { type: 'open', path, options };
       worker.postMessage(open);
     });

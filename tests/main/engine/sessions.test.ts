@@ -1,5 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBundle } from '../../../main/engine/bundle';
+import { ThreadedGraphSession } from '../../../main/engine/graph-thread/client';
 import { defaultProviders, f32, i64, parseProviders } from '../../../main/engine/onnx';
 import { SessionCache } from '../../../main/engine/sessions';
 import { bundlePath } from '../../shared/dexar/fixture-data';
@@ -54,5 +57,7 @@ describe('main/engine/sessions/SessionCache', () => {
     await threaded.release();
     await expect(there.run(feeds())).rejects.toThrow(/after release/);
     await local.release();
+    // A graph that cannot load fails the open with the runtime's reason, and the thread is gone.
+    await expect(ThreadedGraphSession.create(script, join(tmpdir(), 'no-such-graph.onnx'))).rejects.toThrow(/no-such-graph\.onnx/);
   });
 });
