@@ -11,6 +11,15 @@ function buildRoot(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..');
 }
 
+/**
+ * A file electron-builder unpacked from the asar archive (electron-builder.yml `asarUnpack`), at
+ * its real location: native addons and worker threads load only from real files. Outside a
+ * package the path is returned as is.
+ */
+export function unpackedPath(path: string): string {
+  return path.replace(/([\\/])app\.asar(?=[\\/])/, '$1app.asar.unpacked');
+}
+
 export function rendererDir(): string {
   return process.env.DEXAR_RENDERER_DIR ?? join(buildRoot(), 'renderer');
 }

@@ -4,8 +4,9 @@
  * archive (electron-builder.yml `asarUnpack`), because native code loads only from real files.
  */
 import { join } from 'node:path';
+import { unpackedPath } from '../app/build-paths';
 
 /** `mainDir`: the folder of the running Electron entry bundle (build/main). */
 export function electronSqliteAddonPath(mainDir: string): string {
-  return join(mainDir, '..', 'native', 'electron', 'better_sqlite3.node').replace(/([\\/])app\.asar(?=[\\/])/, '$1app.asar.unpacked');
+  return unpackedPath(join(mainDir, '..', 'native', 'electron', 'better_sqlite3.node'));
 }

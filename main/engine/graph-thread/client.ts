@@ -7,12 +7,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { unpackedPath } from '../../app/build-paths';
 import type { GraphRunner, ProviderName, ProviderNotice, SessionOptions, TensorData } from '../onnx';
 import { movableBuffers, type Feeds, type FromGraphThread, type ToGraphThread } from './protocol';
 
-/** build/main/graph-worker.mjs beside the running bundle, or null when running from sources (tests). */
+/** build/main/graph-worker.mjs beside the running bundle (unpacked in a package), or null when running from sources (tests). */
 export function bundledGraphWorker(): string | null {
-  const path = join(dirname(fileURLToPath(import.meta.url)), 'graph-worker.mjs');
+  const path = unpackedPath(join(dirname(fileURLToPath(import.meta.url)), 'graph-worker.mjs'));
   return existsSync(path) ? path : null;
 }
 

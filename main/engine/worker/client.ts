@@ -8,12 +8,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { unwrapEnvelope } from '../../../shared/api/envelope';
+import { unpackedPath } from '../../app/build-paths';
 import { CancelledError, type ExplainRequest } from '../engine';
 import type { FromWorker, ToWorker, WorkerOutcome, WorkerProgress } from './protocol';
 
-/** build/main/engine-worker.mjs beside the running bundle (cli.mjs or electron.cjs). */
+/** build/main/engine-worker.mjs beside the running bundle (cli.mjs or electron.cjs), unpacked in a package. */
 export function defaultWorkerScript(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'engine-worker.mjs');
+  return unpackedPath(join(dirname(fileURLToPath(import.meta.url)), 'engine-worker.mjs'));
 }
 
 export interface RunningRequest {
