@@ -1,7 +1,7 @@
 """DEX-AR quality of the demo model on a held-out Shapes-QA split (issue 4, DESIGN §4).
 
     models/.venv/bin/python -m models.demo.explain_eval --checkpoint DIR --n N --seed S \
-        [--layers SPEC] [--out F.json] [--max-minutes M] [--threads 1]
+        [--layers SPEC] [--per-head] [--out F.json] [--max-minutes M] [--threads 1]
 
 Read top to bottom:
 1. the split: `shapes_qa.sampler.stream(seed, size, n)`, the very samples (ids s{seed}-{index:06d})
@@ -15,7 +15,11 @@ Read top to bottom:
 4. each gh×gw map is upsampled bilinearly (half-pixel centres, align_corners=False, as
    shared/dexar/geometry.ts) to the model input size; Shapes-QA images already are that size, so
    the inverse preprocessing is the identity (checked);
-5. metrics (DESIGN §4) against the masks, printed as tables and written as JSON.
+5. metrics (DESIGN §4) against the masks, printed as tables and written as JSON;
+6. with --per-head, every (layer, head) alone over the grounded tokens: pointing of its own
+   P^img = ReLU(G[:, I]) and of its attention row A[q_t, I] (against the word's mask and against
+   every object), its head-filter weight w = max(0, Sv - Stxt), how often w > 0, and its share of
+   the Σ_h w·P̂ mass of each single layer and of the main layer set (JSON key `per_head`).
 
 Definitions beyond DESIGN §4, chosen here:
 - Grounded tokens: every token of an answer word listed in a region; multi-token words count
@@ -31,6 +35,10 @@ Definitions beyond DESIGN §4, chosen here:
   raw attention = attention mass on the image columns (mean over Λ and heads); random = U(0,1).
   SNR_tokens is pooled over the split: mean weight over all grounded tokens / over all
   linguistic tokens.
+- Per-head mass share in a layer set Λ: per grounded token, head (l, h)'s w·ΣP̂ over the token's
+  Σ_{l,h∈Λ} w·ΣP̂ (P̂ min-maxed over Λ as the reference does), averaged over the tokens whose
+  total is > 0 (a token with every head of Λ filtered out has no map to share); `pooled` sums the
+  masses over the tokens first. Shares sum to 1 over the heads of Λ.
 """
 
 from __future__ import annotations
@@ -184,6 +192,7 @@ class Question:
     grounded: list[tuple[int, np.ndarray, str]]  # (token index, region mask, word kind)
     linguistic: list[int]  # token indices of linguistic tokens
     union: np.ndarray | None  # union of grounded masks, None when nothing is grounded
+    objects: np.ndarray  # union of every object's mask: "points at some object" for the per-head table
     word_level: bool  # every answer word is exactly one token
 
 
@@ -203,7 +212,8 @@ def prepare(sample: Sample, tokenizer) -> Question:
     linguistic = [t for t, o in enumerate(owner) if o not in region_of]
     union = np.any([m for _, m, _ in grounded], axis=0) if grounded else None
     word_level = sorted(owner) == list(range(len(words)))
-    return Question(sample, image, grounded, linguistic, union, word_level)
+    objects = np.any(masks, axis=0) if masks else np.zeros(image.shape[:2], bool)
+    return Question(sample, image, grounded, linguistic, union, objects, word_level)
 
 
 def score(q: Question, maps: dict[str, MethodMaps], size: tuple[int, int]) -> dict:
@@ -289,6 +299,97 @@ def label(layers: tuple[int, ...]) -> str:
         else ",".join(map(str, layers))
 
 
+# ---------------------------------------------------------------- per head (--per-head)
+
+HEAD_KEYS = ("pointing_relevance", "pointing_attention", "objects_relevance", "objects_attention",
+             "flat_relevance", "top_patch", "w", "sv", "stxt")
+
+
+def _pointing(maps: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """pointing_hit of every (G, L, H, H_px, W_px) map against its token's mask → (G, L, H)."""
+    return np.array([[[pointing_hit(m, masks[g]) for m in by_head] for by_head in by_layer]
+                     for g, by_layer in enumerate(maps)])
+
+
+def head_scores(q: Question, result, size: tuple[int, int],
+                layer_sets: list[tuple[int, ...]]) -> dict[str, np.ndarray] | None:
+    """What each (layer, head) of `result.layers` points at alone, per grounded token.
+
+    Returns HEAD_KEYS arrays shaped (G, L, H) — `top_patch` is the argmax patch of P^img (-1 when
+    P^img is all zero) — and "mass/<Λ>" arrays shaped (G, |Λ|, H) holding w·ΣP̂ per layer set.
+    None when the question has no grounded token.
+    """
+    ts = [t for t, _, _ in q.grounded]
+    if not ts:
+        return None
+    grid, n = result.grid, result.grid[0] * result.grid[1]
+    image = slice(result.image_start, result.image_start + n)
+    relevance = result.image_relevance[ts]  # (G, L, H, N)
+    attention = torch.stack([result.attention_rows[t][..., image] for t in ts])
+    up_rel = upsample(relevance.reshape(*relevance.shape[:3], *grid), size)
+    up_att = upsample(attention.reshape(*attention.shape[:3], *grid), size)
+    masks, objects = [m for _, m, _ in q.grounded], [q.objects] * len(ts)
+    flat = (relevance.max(dim=-1).values == relevance.min(dim=-1).values).numpy()
+    out = {
+        "pointing_relevance": _pointing(up_rel, masks), "pointing_attention": _pointing(up_att, masks),
+        "objects_relevance": _pointing(up_rel, objects), "objects_attention": _pointing(up_att, objects),
+        "flat_relevance": flat, "top_patch": np.where(flat, -1, relevance.argmax(dim=-1).numpy()),
+        "w": head_filter(result.visual_scores, result.text_scores)[ts].numpy(),
+        "sv": result.visual_scores[ts].numpy(), "stxt": result.text_scores[ts].numpy(),
+    }
+    for layers in layer_sets:
+        idx = [result.layers.index(layer) for layer in layers]
+        w = head_filter(result.visual_scores[:, idx], result.text_scores[:, idx])
+        p_hat = normalise_relevance(result.image_relevance[:, idx])  # min-max over Λ, all tokens
+        out[f"mass/{label(layers)}"] = (w * p_hat.sum(dim=-1))[ts].double().numpy()
+    return out
+
+
+def mass_shares(mass: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """(G, |Λ|, H) w·ΣP̂ masses → per-token mean share, pooled share (each (|Λ|, H)), tokens used."""
+    total = mass.sum(axis=(1, 2))
+    used = total > 0
+    per_token = (mass[used] / total[used, None, None]).mean(axis=0) if used.any() else np.zeros(mass.shape[1:])
+    pooled = mass.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(mass.shape[1:])
+    return per_token, pooled, int(used.sum())
+
+
+def summarise_heads(per_question: list[dict], layers: tuple[int, ...],
+                    layer_sets: list[tuple[int, ...]]) -> dict:
+    """Pool head_scores() over the split into one row per (layer, head) (the `per_head` JSON)."""
+    cat = {k: np.concatenate([d[k] for d in per_question]) for k in per_question[0]}
+    shares = {label(ls): mass_shares(cat[f"mass/{label(ls)}"]) for ls in layer_sets}
+    rows = []
+    for i, layer in enumerate(layers):
+        for h in range(cat["w"].shape[2]):
+            kept = cat["w"][:, i, h] > 0
+            patches = cat["top_patch"][:, i, h]
+            patches = patches[patches >= 0]
+            top = int(np.bincount(patches).argmax()) if len(patches) else -1
+            mean = {k: float(cat[k][:, i, h].mean()) for k in HEAD_KEYS if k != "top_patch"}
+            rows.append({
+                "layer": layer, "head": h, **{k: mean[k] for k in HEAD_KEYS[:5]},
+                "w_mean": mean["w"], "w_positive": float(kept.mean()),
+                "pointing_relevance_kept": float(cat["pointing_relevance"][kept, i, h].mean()) if kept.any() else None,
+                "sv_mean": mean["sv"], "stxt_mean": mean["stxt"],
+                # The head's favourite patch and how often P^img peaks there: a fixed position
+                # (a sink) shows as one patch taking most tokens whatever the object's place.
+                "top_patch": top, "top_patch_share": float((patches == top).sum() / len(cat["w"])) if top >= 0 else 0.0,
+                "mass_share": {lbl: float(s[0][ls.index(layer), h]) for (lbl, s), ls in zip(shares.items(), layer_sets)
+                               if layer in ls},
+                "mass_share_pooled": {lbl: float(s[1][ls.index(layer), h])
+                                      for (lbl, s), ls in zip(shares.items(), layer_sets) if layer in ls},
+            })
+    return {"grounded_tokens": len(cat["w"]), "layer_sets": list(shares),
+            "mass_tokens": {lbl: s[2] for lbl, s in shares.items()}, "rows": rows}
+
+
+def head_layer_sets(main_layers: tuple[int, ...], layers: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Each single layer, then the main set (unless it is a single layer already listed)."""
+    singles = [(layer,) for layer in layers]
+    return singles if main_layers in singles else singles + [main_layers]
+
+
 # ---------------------------------------------------------------- the run
 
 def check_seed(checkpoint: Path, seed: int) -> None:
@@ -312,7 +413,7 @@ def load(checkpoint: Path):
 
 def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
              max_seconds: float | None = None, top_k: int = 1, double_final_norm: bool = True,
-             templates: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> dict:
+             templates: tuple[int, ...] = (1, 2, 3, 4, 5, 6), per_head: bool = False) -> dict:
     """Run the evaluation; returns the JSON document (see models/README.md)."""
     check_seed(checkpoint, seed)
     model, processor = load(checkpoint)
@@ -323,7 +424,8 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
     sweep = layer_ranges(num_layers)
     # All layers once (subsets are cheap); top_k and the final-norm quirk are the recipe knobs.
     settings = DexarSettings(layers=tuple(range(num_layers)), top_k=top_k, double_final_norm=double_final_norm)
-    records, t0 = [], time.time()
+    head_sets = head_layer_sets(main_layers, settings.layers)
+    records, heads, t0 = [], [], time.time()
     for sample in stream(seed, side, n, templates):
         if max_seconds is not None and time.time() - t0 > max_seconds:
             break
@@ -353,8 +455,11 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
                       for ls in sweep},
         }
         records.append(record)
+        if per_head and (h := head_scores(q, result, size, head_sets)) is not None:
+            heads.append(h)
     elapsed = time.time() - t0
     correct = [r for r in records if r["answer_correct"]]
+    extra = {"per_head": summarise_heads(heads, settings.layers, head_sets)} if heads else {}
     return {
         "format_version": FORMAT_VERSION,
         "checkpoint": str(checkpoint), "seed": seed, "n_requested": n, "n": len(records),
@@ -378,7 +483,7 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
         "questions": [{k: r[k] for k in ("id", "template", "answer", "answer_correct", "grounded_tokens",
                                           "kinds", "copied", "token_weights")} |
                       {"dexar_hits": r["main"]["dexar"]["hits"]} for r in records],
-    }
+    } | extra
 
 
 # ---------------------------------------------------------------- report
@@ -411,7 +516,28 @@ def format_report(doc: dict) -> str:
         lines.append(f"| {lbl} | {_fmt(t['dexar']['pointing_game'])} | {_fmt(t['unfiltered']['pointing_game'])} | "
                      f"{_fmt(t['attention']['pointing_game'])} | {_fmt(t['dexar']['sentence_soft_iou'])} | "
                      f"{_fmt(t['unfiltered']['sentence_soft_iou'])} | {_fmt(t['dexar']['snr_tokens'])} |")
+    if "per_head" in doc:
+        lines += format_heads(doc["per_head"], doc["grid"], label(tuple(doc["layers"])))
     return "\n".join(lines)
+
+
+def format_heads(table: dict, grid: list[int], main_label: str) -> list[str]:
+    """The per-head table: one row per (layer, head), shares in its own layer and in the main set."""
+    lines = ["", f"per head, {table['grounded_tokens']} grounded tokens (tokens with a non-flat map per set: "
+             f"{table['mass_tokens']})", "",
+             "| layer | head | PG P^img | PG attention | P^img on any object | attention on any object | P^img flat | "
+             f"w mean | w > 0 | PG P^img when w > 0 | Sv | Stxt | share in layer | share in {main_label} | "
+             "top P^img patch (row,col) |", "|---" * 15 + "|"]
+    for r in table["rows"]:
+        own, main = r["mass_share"].get(str(r["layer"])), r["mass_share"].get(main_label)
+        top = "—" if r["top_patch"] < 0 else f"({r['top_patch'] // grid[1]},{r['top_patch'] % grid[1]}) " \
+            f"{100 * r['top_patch_share']:.0f}%"
+        lines.append(
+            f"| {r['layer']} | {r['head']} | {_fmt(r['pointing_relevance'])} | {_fmt(r['pointing_attention'])} | "
+            f"{_fmt(r['objects_relevance'])} | {_fmt(r['objects_attention'])} | {_fmt(r['flat_relevance'])} | "
+            f"{r['w_mean']:.3g} | {_fmt(r['w_positive'])} | {_fmt(r['pointing_relevance_kept'])} | "
+            f"{r['sv_mean']:.3g} | {r['stxt_mean']:.3g} | {_fmt(own)} | {_fmt(main)} | {top} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -426,11 +552,12 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--top-k", type=int, default=1, help="k of the head scores (official: 1)")
     p.add_argument("--single-final-norm", action="store_true", help="turn the double-final-norm quirk off")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads (shared machine)")
+    p.add_argument("--per-head", action="store_true", help="also score every (layer, head) alone")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
     doc = evaluate(Path(a.checkpoint), a.n, a.seed, a.layers,
                    None if a.max_minutes is None else 60 * a.max_minutes, a.top_k, not a.single_final_norm,
-                   tuple(int(t) for t in a.templates.split(",")))
+                   tuple(int(t) for t in a.templates.split(",")), a.per_head)
     print(format_report(doc))
     if a.out:
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,8 +10,8 @@ import torch
 from PIL import Image
 
 from models.demo.explain_eval import (
-    METHODS, align_tokens, layer_ranges, main, maps_for_layers, parse_layers, pointing_hit, prepare,
-    snr_map, snr_tokens, soft_iou, upsample, word_kind)
+    METHODS, align_tokens, head_layer_sets, head_scores, layer_ranges, main, maps_for_layers, mass_shares,
+    parse_layers, pointing_hit, prepare, snr_map, snr_tokens, soft_iou, upsample, word_kind)
 from models.demo.model import DemoConfig, build_model, save_checkpoint
 from models.reference import DexarSettings, answer_token_ids, build_prompt_inputs, explain
 from models.shapes_qa.sampler import stream
@@ -20,6 +21,7 @@ from models.tiny import PROMPT_TEMPLATE
 SMALL = DemoConfig(vision_hidden=16, vision_layers=2, vision_heads=2, hidden_size=32, num_layers=3,
                    num_heads=2, intermediate_size=64)
 TRAIN_SEED = 1
+COMMITTED = Path(__file__).resolve().parents[2] / "models" / "checkpoints" / "shapes-llava-tiny"
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +149,64 @@ def test_explain_eval_end_to_end_json_shape(checkpoint, tmp_path, capsys):
 def test_explain_eval_refuses_the_training_seed(checkpoint):
     with pytest.raises(SystemExit, match="training seed"):
         main(["--checkpoint", str(checkpoint), "--n", "1", "--seed", str(TRAIN_SEED)])
+
+
+def test_explain_eval_mass_shares_by_hand():
+    # Token 0 splits 1:3 between two heads; token 1 has every head filtered out (no map to share).
+    per_token, pooled, used = mass_shares(np.array([[[1.0, 3.0]], [[0.0, 0.0]]]))
+    assert per_token.tolist() == [[0.25, 0.75]] and pooled.tolist() == [[0.25, 0.75]] and used == 1
+    # Per-token shares average (0.25 + 1) / 2; pooled shares sum masses first (3 / 6).
+    per_token, pooled, used = mass_shares(np.array([[[1.0, 3.0]], [[2.0, 0.0]]]))
+    assert per_token.tolist() == [[0.625, 0.375]] and pooled.tolist() == [[0.5, 0.5]] and used == 2
+    assert head_layer_sets((0, 1, 2), (0, 1, 2)) == [(0,), (1,), (2,), (0, 1, 2)]
+    assert head_layer_sets((2,), (0, 1, 2)) == [(0,), (1,), (2,)]
+
+
+def test_explain_eval_head_scores_agree_with_the_reference(checkpoint):
+    from transformers import AutoProcessor, LlavaForConditionalGeneration
+
+    model = LlavaForConditionalGeneration.from_pretrained(checkpoint, attn_implementation="eager").eval()
+    processor = AutoProcessor.from_pretrained(checkpoint)
+    s = next(stream(12, 72, 1))
+    q = prepare(s, processor.tokenizer)
+    ts = [t for t, _, _ in q.grounded]
+    assert ts, f"expected a grounded word in {s.qa.answer!r}"
+    inputs = build_prompt_inputs(processor, Image.fromarray(q.image), s.qa.prompt, PROMPT_TEMPLATE)
+    full = explain(model, inputs, answer_token_ids(processor.tokenizer, s.qa.answer), DexarSettings(layers=(0, 1, 2)))
+    hs = head_scores(q, full, (72, 72), [(1,), (0, 1, 2)])
+    assert hs["w"].shape == (len(ts), 3, 2) and set(hs) >= {"mass/1", "mass/0-2"}
+    np.testing.assert_allclose(hs["w"], full.head_weights[ts].numpy())
+    # Summed over heads, the main set's masses are the DEX-AR token map before its min-max.
+    weighted = (full.head_weights * full.normalised_relevance.sum(dim=-1))[ts]
+    np.testing.assert_allclose(hs["mass/0-2"].sum(axis=(1, 2)), weighted.sum(dim=(1, 2)).numpy(), rtol=1e-5)
+    # One head's pointing is its own upsampled P^img against the token's mask.
+    g, layer, head = len(ts) - 1, 2, 1
+    own = upsample(full.image_relevance[ts[g], layer, head].reshape(9, 9), (72, 72))
+    assert hs["pointing_relevance"][g, layer, head] == pointing_hit(own, q.grounded[g][1])
+
+
+def test_explain_eval_per_head_table_shape_and_ranges(tmp_path, capsys):
+    # The committed demo model: on the random one the filter drops every head, leaving no shares.
+    out = tmp_path / "eval.json"
+    main(["--checkpoint", str(COMMITTED), "--n", "2", "--seed", "900001", "--per-head", "--out", str(out)])
+    table = json.loads(out.read_text())["per_head"]
+    assert table["layer_sets"] == ["0", "1", "2", "3", "0-3"]
+    assert [(r["layer"], r["head"]) for r in table["rows"]] == [(l, h) for l in range(4) for h in range(4)]
+    assert table["grounded_tokens"] > 0
+    for r in table["rows"]:
+        for key in ("pointing_relevance", "pointing_attention", "objects_relevance", "objects_attention",
+                    "flat_relevance", "w_positive", "top_patch_share"):
+            assert 0.0 <= r[key] <= 1.0, f"{key} of head {r['layer']}.{r['head']}: {r[key]}"
+        # The word's object is one of the objects: pointing at it implies pointing at some object.
+        assert r["objects_relevance"] >= r["pointing_relevance"] - 1e-9
+        assert r["w_mean"] >= 0 and r["sv_mean"] >= 0 and r["stxt_mean"] >= 0
+        assert (r["w_mean"] > 0) == (r["w_positive"] > 0)
+        assert -1 <= r["top_patch"] < 81
+        assert set(r["mass_share"]) == {str(r["layer"]), "0-3"}
+    for lbl in table["layer_sets"]:
+        for key in ("mass_share", "mass_share_pooled"):
+            total = sum(r[key][lbl] for r in table["rows"] if lbl in r[key])
+            expected = 1.0 if table["mass_tokens"][lbl] > 0 else 0.0
+            assert total == pytest.approx(expected, abs=1e-6), f"{key} over layer set {lbl}: {total}"
+    assert table["mass_tokens"]["0-3"] == table["grounded_tokens"], "expected a DEX-AR map for every grounded token"
+    assert "| layer | head | PG P^img |" in capsys.readouterr().out
