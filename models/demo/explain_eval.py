@@ -359,6 +359,11 @@ def summarise_heads(per_question: list[dict], layers: tuple[int, ...],
     """Pool head_scores() over the split into one row per (layer, head) (the `per_head` JSON)."""
     cat = {k: np.concatenate([d[k] for d in per_question]) for k in per_question[0]}
     shares = {label(ls): mass_shares(cat[f"mass/{label(ls)}"]) for ls in layer_sets}
+
+    def share(layer: int, head: int, which: int) -> dict[str, float]:
+        """{set label: head's share} over the layer sets holding `layer` (which: 0 per token, 1 pooled)."""
+        return {label(ls): float(shares[label(ls)][which][ls.index(layer), head]) for ls in layer_sets if layer in ls}
+
     rows = []
     for i, layer in enumerate(layers):
         for h in range(cat["w"].shape[2]):
@@ -375,10 +380,7 @@ def summarise_heads(per_question: list[dict], layers: tuple[int, ...],
                 # The head's favourite patch and how often P^img peaks there: a fixed position
                 # (a sink) shows as one patch taking most tokens whatever the object's place.
                 "top_patch": top, "top_patch_share": float((patches == top).sum() / len(cat["w"])) if top >= 0 else 0.0,
-                "mass_share": {lbl: float(s[0][ls.index(layer), h]) for (lbl, s), ls in zip(shares.items(), layer_sets)
-                               if layer in ls},
-                "mass_share_pooled": {lbl: float(s[1][ls.index(layer), h])
-                                      for (lbl, s), ls in zip(shares.items(), layer_sets) if layer in ls},
+                "mass_share": share(layer, h, 0), "mass_share_pooled": share(layer, h, 1),
             })
     return {"grounded_tokens": len(cat["w"]), "layer_sets": list(shares),
             "mass_tokens": {lbl: s[2] for lbl, s in shares.items()}, "rows": rows}
