@@ -16,10 +16,8 @@ Read top to bottom:
    shared/dexar/geometry.ts) to the model input size; Shapes-QA images already are that size, so
    the inverse preprocessing is the identity (checked);
 5. metrics (DESIGN §4) against the masks, printed as tables and written as JSON;
-6. with --per-head, every (layer, head) alone over the grounded tokens: pointing of its own
-   P^img = ReLU(G[:, I]) and of its attention row A[q_t, I] (against the word's mask and against
-   every object), its head-filter weight w = max(0, Sv - Stxt), how often w > 0, and its share of
-   the Σ_h w·P̂ mass of each single layer and of the main layer set (JSON key `per_head`).
+6. with --per-head, every (layer, head) scored alone (models/demo/head_eval.py; JSON key
+   `per_head`).
 
 Definitions beyond DESIGN §4, chosen here:
 - Grounded tokens: every token of an answer word listed in a region; multi-token words count
@@ -35,10 +33,6 @@ Definitions beyond DESIGN §4, chosen here:
   raw attention = attention mass on the image columns (mean over Λ and heads); random = U(0,1).
   SNR_tokens is pooled over the split: mean weight over all grounded tokens / over all
   linguistic tokens.
-- Per-head mass share in a layer set Λ: per grounded token, head (l, h)'s w·ΣP̂ over the token's
-  Σ_{l,h∈Λ} w·ΣP̂ (P̂ min-maxed over Λ as the reference does), averaged over the tokens whose
-  total is > 0 (a token with every head of Λ filtered out has no map to share); `pooled` sums the
-  masses over the tokens first. Shares sum to 1 over the heads of Λ.
 """
 
 from __future__ import annotations
@@ -56,9 +50,11 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from models.demo.head_eval import format_heads, head_layer_sets, head_scores, summarise_heads  # noqa: E402
+from models.demo.layer_sets import label, layer_ranges, parse_layers  # noqa: E402
+from models.demo.map_metrics import fmt, pointing_hit, snr_map, snr_tokens, soft_iou, upsample  # noqa: E402
 from models.reference import DexarSettings, answer_token_ids, build_prompt_inputs, explain  # noqa: E402
 from models.reference.maps import (  # noqa: E402
     attention_maps, normalise_relevance, sentence_map, token_maps, unfiltered_sentence_map,
@@ -71,47 +67,6 @@ from models.tiny import PROMPT_TEMPLATE  # noqa: E402
 
 METHODS = ("dexar", "unfiltered", "attention", "random")
 FORMAT_VERSION = 1
-
-
-# ---------------------------------------------------------------- metrics (DESIGN §4)
-
-def pointing_hit(heatmap: np.ndarray, mask: np.ndarray) -> float:
-    """Fraction of the heatmap's maximal pixels that lie inside the mask (1.0/0.0 without ties)."""
-    assert heatmap.shape == mask.shape, f"pointing_hit: map {heatmap.shape} vs mask {mask.shape}"
-    top = heatmap == heatmap.max()
-    return float((top & mask).sum() / top.sum())
-
-
-def soft_iou(heatmap: np.ndarray, mask: np.ndarray) -> float:
-    """Σ min(E, M) / Σ max(E, M) with E in [0, 1] and M binary."""
-    assert heatmap.shape == mask.shape, f"soft_iou: map {heatmap.shape} vs mask {mask.shape}"
-    m = mask.astype(np.float64)
-    union = np.maximum(heatmap, m).sum()
-    return float(np.minimum(heatmap, m).sum() / union) if union > 0 else 0.0
-
-
-def snr_map(heatmap: np.ndarray, mask: np.ndarray) -> float:
-    """mean(E inside M) / mean(E outside M); NaN when either side is empty or outside is all 0."""
-    assert heatmap.shape == mask.shape, f"snr_map: map {heatmap.shape} vs mask {mask.shape}"
-    if mask.all() or not mask.any():
-        return float("nan")
-    outside = heatmap[~mask].mean()
-    return float(heatmap[mask].mean() / outside) if outside > 0 else float("nan")
-
-
-def snr_tokens(grounded: list[float], linguistic: list[float]) -> float:
-    """mean weight of grounded tokens / mean weight of linguistic tokens (NaN if undefined)."""
-    if not grounded or not linguistic or np.mean(linguistic) == 0:
-        return float("nan")
-    return float(np.mean(grounded) / np.mean(linguistic))
-
-
-def upsample(maps: torch.Tensor, size: tuple[int, int]) -> np.ndarray:
-    """(..., gh, gw) grid maps → (..., H, W) bilinear, half-pixel centres (the app's geometry)."""
-    lead = maps.shape[:-2]
-    flat = maps.reshape(-1, 1, *maps.shape[-2:]).double()
-    up = F.interpolate(flat, size=size, mode="bilinear", align_corners=False)
-    return up.reshape(*lead, *size).numpy()
 
 
 # ---------------------------------------------------------------- words ↔ tokens
@@ -276,122 +231,6 @@ def breakdown(records: list[dict], group) -> dict[str, dict[str, float]]:
     return {g: {m: float(np.mean(v)) for m, v in by.items()} for g, by in sorted(hits.items())}
 
 
-def layer_ranges(num_layers: int) -> list[tuple[int, ...]]:
-    """Every contiguous range of decoder layers (the sweep)."""
-    return [tuple(range(a, b + 1)) for a in range(num_layers) for b in range(a, num_layers)]
-
-
-def parse_layers(spec: str, num_layers: int) -> tuple[int, ...]:
-    """"default" (the reference default Λ), "all", "a-b" or "i,j,k" → sorted layer indices."""
-    if spec == "default":
-        return DexarSettings().resolve_layers(num_layers)
-    if spec == "all":
-        return tuple(range(num_layers))
-    out: set[int] = set()
-    for part in spec.split(","):
-        a, _, b = part.partition("-")
-        out.update(range(int(a), int(b or a) + 1))
-    return DexarSettings(layers=tuple(out)).resolve_layers(num_layers)
-
-
-def label(layers: tuple[int, ...]) -> str:
-    return f"{layers[0]}-{layers[-1]}" if len(layers) > 1 and layers == tuple(range(layers[0], layers[-1] + 1)) \
-        else ",".join(map(str, layers))
-
-
-# ---------------------------------------------------------------- per head (--per-head)
-
-HEAD_KEYS = ("pointing_relevance", "pointing_attention", "objects_relevance", "objects_attention",
-             "flat_relevance", "top_patch", "w", "sv", "stxt")
-
-
-def _pointing(maps: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
-    """pointing_hit of every (G, L, H, H_px, W_px) map against its token's mask → (G, L, H)."""
-    return np.array([[[pointing_hit(m, masks[g]) for m in by_head] for by_head in by_layer]
-                     for g, by_layer in enumerate(maps)])
-
-
-def head_scores(q: Question, result, size: tuple[int, int],
-                layer_sets: list[tuple[int, ...]]) -> dict[str, np.ndarray] | None:
-    """What each (layer, head) of `result.layers` points at alone, per grounded token.
-
-    Returns HEAD_KEYS arrays shaped (G, L, H) — `top_patch` is the argmax patch of P^img (-1 when
-    P^img is all zero) — and "mass/<Λ>" arrays shaped (G, |Λ|, H) holding w·ΣP̂ per layer set.
-    None when the question has no grounded token.
-    """
-    ts = [t for t, _, _ in q.grounded]
-    if not ts:
-        return None
-    grid, n = result.grid, result.grid[0] * result.grid[1]
-    image = slice(result.image_start, result.image_start + n)
-    relevance = result.image_relevance[ts]  # (G, L, H, N)
-    attention = torch.stack([result.attention_rows[t][..., image] for t in ts])
-    up_rel = upsample(relevance.reshape(*relevance.shape[:3], *grid), size)
-    up_att = upsample(attention.reshape(*attention.shape[:3], *grid), size)
-    masks, objects = [m for _, m, _ in q.grounded], [q.objects] * len(ts)
-    flat = (relevance.max(dim=-1).values == relevance.min(dim=-1).values).numpy()
-    out = {
-        "pointing_relevance": _pointing(up_rel, masks), "pointing_attention": _pointing(up_att, masks),
-        "objects_relevance": _pointing(up_rel, objects), "objects_attention": _pointing(up_att, objects),
-        "flat_relevance": flat, "top_patch": np.where(flat, -1, relevance.argmax(dim=-1).numpy()),
-        "w": head_filter(result.visual_scores, result.text_scores)[ts].numpy(),
-        "sv": result.visual_scores[ts].numpy(), "stxt": result.text_scores[ts].numpy(),
-    }
-    for layers in layer_sets:
-        idx = [result.layers.index(layer) for layer in layers]
-        w = head_filter(result.visual_scores[:, idx], result.text_scores[:, idx])
-        p_hat = normalise_relevance(result.image_relevance[:, idx])  # min-max over Λ, all tokens
-        out[f"mass/{label(layers)}"] = (w * p_hat.sum(dim=-1))[ts].double().numpy()
-    return out
-
-
-def mass_shares(mass: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """(G, |Λ|, H) w·ΣP̂ masses → per-token mean share, pooled share (each (|Λ|, H)), tokens used."""
-    total = mass.sum(axis=(1, 2))
-    used = total > 0
-    per_token = (mass[used] / total[used, None, None]).mean(axis=0) if used.any() else np.zeros(mass.shape[1:])
-    pooled = mass.sum(axis=0) / total.sum() if total.sum() > 0 else np.zeros(mass.shape[1:])
-    return per_token, pooled, int(used.sum())
-
-
-def summarise_heads(per_question: list[dict], layers: tuple[int, ...],
-                    layer_sets: list[tuple[int, ...]]) -> dict:
-    """Pool head_scores() over the split into one row per (layer, head) (the `per_head` JSON)."""
-    cat = {k: np.concatenate([d[k] for d in per_question]) for k in per_question[0]}
-    shares = {label(ls): mass_shares(cat[f"mass/{label(ls)}"]) for ls in layer_sets}
-
-    def share(layer: int, head: int, which: int) -> dict[str, float]:
-        """{set label: head's share} over the layer sets holding `layer` (which: 0 per token, 1 pooled)."""
-        return {label(ls): float(shares[label(ls)][which][ls.index(layer), head]) for ls in layer_sets if layer in ls}
-
-    rows = []
-    for i, layer in enumerate(layers):
-        for h in range(cat["w"].shape[2]):
-            kept = cat["w"][:, i, h] > 0
-            patches = cat["top_patch"][:, i, h]
-            patches = patches[patches >= 0]
-            top = int(np.bincount(patches).argmax()) if len(patches) else -1
-            mean = {k: float(cat[k][:, i, h].mean()) for k in HEAD_KEYS if k != "top_patch"}
-            rows.append({
-                "layer": layer, "head": h, **{k: mean[k] for k in HEAD_KEYS[:5]},
-                "w_mean": mean["w"], "w_positive": float(kept.mean()),
-                "pointing_relevance_kept": float(cat["pointing_relevance"][kept, i, h].mean()) if kept.any() else None,
-                "sv_mean": mean["sv"], "stxt_mean": mean["stxt"],
-                # The head's favourite patch and how often P^img peaks there: a fixed position
-                # (a sink) shows as one patch taking most tokens whatever the object's place.
-                "top_patch": top, "top_patch_share": float((patches == top).sum() / len(cat["w"])) if top >= 0 else 0.0,
-                "mass_share": share(layer, h, 0), "mass_share_pooled": share(layer, h, 1),
-            })
-    return {"grounded_tokens": len(cat["w"]), "layer_sets": list(shares),
-            "mass_tokens": {lbl: s[2] for lbl, s in shares.items()}, "rows": rows}
-
-
-def head_layer_sets(main_layers: tuple[int, ...], layers: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Each single layer, then the main set (unless it is a single layer already listed)."""
-    singles = [(layer,) for layer in layers]
-    return singles if main_layers in singles else singles + [main_layers]
-
-
 # ---------------------------------------------------------------- the run
 
 def check_seed(checkpoint: Path, seed: int) -> None:
@@ -490,10 +329,6 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
 
 # ---------------------------------------------------------------- report
 
-def _fmt(x) -> str:
-    return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.3f}"
-
-
 def format_report(doc: dict) -> str:
     """Markdown tables: main metrics, per template, per word kind, layer sweep."""
     lines = [f"held-out seed {doc['seed']}, {doc['n']} questions of templates {doc['templates']} "
@@ -505,41 +340,22 @@ def format_report(doc: dict) -> str:
              "", "| method | pointing game | flat maps | sentence Soft-IoU | SNR_map mean / median | SNR_tokens |",
              "|---|---|---|---|---|---|"]
     for name, m in doc["methods"].items():
-        lines.append(f"| {name} | {_fmt(m['pointing_game'])} (n={m['grounded_tokens']}) | {_fmt(m['flat_token_maps'])} | "
-                     f"{_fmt(m['sentence_soft_iou'])} | {_fmt(m['snr_map_mean'])} / {_fmt(m['snr_map_median'])} | "
-                     f"{_fmt(m['snr_tokens'])} |")
+        lines.append(f"| {name} | {fmt(m['pointing_game'])} (n={m['grounded_tokens']}) | {fmt(m['flat_token_maps'])} | "
+                     f"{fmt(m['sentence_soft_iou'])} | {fmt(m['snr_map_mean'])} / {fmt(m['snr_map_median'])} | "
+                     f"{fmt(m['snr_tokens'])} |")
     for title, table in (("template", doc["pointing_by_template"]), ("word kind", doc["pointing_by_word_kind"]),
                          ("source", doc["pointing_by_source"])):
         lines += ["", f"| pointing game by {title} | " + " | ".join(METHODS) + " |", "|---" * (len(METHODS) + 1) + "|"]
-        lines += [f"| {g} | " + " | ".join(_fmt(by.get(m)) for m in METHODS) + " |" for g, by in table.items()]
+        lines += [f"| {g} | " + " | ".join(fmt(by.get(m)) for m in METHODS) + " |" for g, by in table.items()]
     lines += ["", "| layers | PG dexar | PG unfiltered | PG attention | IoU dexar | IoU unfiltered | SNR_tokens dexar |",
               "|---|---|---|---|---|---|---|"]
     for lbl, t in doc["layer_sweep"].items():
-        lines.append(f"| {lbl} | {_fmt(t['dexar']['pointing_game'])} | {_fmt(t['unfiltered']['pointing_game'])} | "
-                     f"{_fmt(t['attention']['pointing_game'])} | {_fmt(t['dexar']['sentence_soft_iou'])} | "
-                     f"{_fmt(t['unfiltered']['sentence_soft_iou'])} | {_fmt(t['dexar']['snr_tokens'])} |")
+        lines.append(f"| {lbl} | {fmt(t['dexar']['pointing_game'])} | {fmt(t['unfiltered']['pointing_game'])} | "
+                     f"{fmt(t['attention']['pointing_game'])} | {fmt(t['dexar']['sentence_soft_iou'])} | "
+                     f"{fmt(t['unfiltered']['sentence_soft_iou'])} | {fmt(t['dexar']['snr_tokens'])} |")
     if "per_head" in doc:
         lines += format_heads(doc["per_head"], doc["grid"], label(tuple(doc["layers"])))
     return "\n".join(lines)
-
-
-def format_heads(table: dict, grid: list[int], main_label: str) -> list[str]:
-    """The per-head table: one row per (layer, head), shares in its own layer and in the main set."""
-    lines = ["", f"per head, {table['grounded_tokens']} grounded tokens (tokens with a non-flat map per set: "
-             f"{table['mass_tokens']})", "",
-             "| layer | head | PG P^img | PG attention | P^img on any object | attention on any object | P^img flat | "
-             f"w mean | w > 0 | PG P^img when w > 0 | Sv | Stxt | share in layer | share in {main_label} | "
-             "top P^img patch (row,col) |", "|---" * 15 + "|"]
-    for r in table["rows"]:
-        own, main = r["mass_share"].get(str(r["layer"])), r["mass_share"].get(main_label)
-        top = "—" if r["top_patch"] < 0 else f"({r['top_patch'] // grid[1]},{r['top_patch'] % grid[1]}) " \
-            f"{100 * r['top_patch_share']:.0f}%"
-        lines.append(
-            f"| {r['layer']} | {r['head']} | {_fmt(r['pointing_relevance'])} | {_fmt(r['pointing_attention'])} | "
-            f"{_fmt(r['objects_relevance'])} | {_fmt(r['objects_attention'])} | {_fmt(r['flat_relevance'])} | "
-            f"{r['w_mean']:.3g} | {_fmt(r['w_positive'])} | {_fmt(r['pointing_relevance_kept'])} | "
-            f"{r['sv_mean']:.3g} | {r['stxt_mean']:.3g} | {_fmt(own)} | {_fmt(main)} | {top} |")
-    return lines
 
 
 def main(argv: list[str] | None = None) -> dict:

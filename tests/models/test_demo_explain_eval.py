@@ -9,9 +9,10 @@ import pytest
 import torch
 from PIL import Image
 
-from models.demo.explain_eval import (
-    METHODS, align_tokens, head_layer_sets, head_scores, layer_ranges, main, maps_for_layers, mass_shares,
-    parse_layers, pointing_hit, prepare, snr_map, snr_tokens, soft_iou, upsample, word_kind)
+from models.demo.explain_eval import METHODS, align_tokens, main, maps_for_layers, prepare, word_kind
+from models.demo.head_eval import head_layer_sets, head_scores, mass_shares
+from models.demo.layer_sets import layer_ranges, parse_layers
+from models.demo.map_metrics import pointing_hit, snr_map, snr_tokens, soft_iou, upsample
 from models.demo.model import DemoConfig, build_model, save_checkpoint
 from models.reference import DexarSettings, answer_token_ids, build_prompt_inputs, explain
 from models.shapes_qa.sampler import stream
