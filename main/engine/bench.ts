@@ -6,6 +6,7 @@
  * for the same: its greedy generation plus its explanation loop (the loop alone is printed too).
  */
 import { spawn } from 'node:child_process';
+import { median } from '../../shared/stats';
 import { explainGeneration, explainSettings } from './explain';
 import { generate } from './generation/generate';
 import type { VlmModel } from './model';
@@ -38,11 +39,6 @@ async function seconds(f: () => Promise<void>): Promise<number> {
   const start = performance.now();
   await f();
   return (performance.now() - start) / 1000;
-}
-
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Runs the reference CLI; returns its JSON timing line. */
@@ -94,10 +90,10 @@ export async function benchmark(
         referenceGenerate.push((r.generate_seconds / r.tokens) * n);
       }
     }
-    const plainSeconds = median(plain);
-    const explainedSeconds = median(explained);
-    const referenceSeconds = reference.length > 0 ? median(reference) : null;
-    const referenceGenerateSeconds = referenceGenerate.length > 0 ? median(referenceGenerate) : null;
+    const plainSeconds = median(plain) as number;
+    const explainedSeconds = median(explained) as number;
+    const referenceSeconds = median(reference);
+    const referenceGenerateSeconds = median(referenceGenerate);
     const row = { tokens: n, plainSeconds, explainedSeconds, referenceSeconds, referenceGenerateSeconds, referenceTokens };
     options.onRow?.(row);
     rows.push(row);

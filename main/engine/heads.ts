@@ -81,30 +81,66 @@ export async function gradientRows(model: VlmModel, targets: readonly HeadTarget
  * runs go together in the next call, with the newest cache. Generation never waits for a head,
  * and when heads fall behind (a slow provider) calls grow instead of queueing up. `deliver` gets
  * every target's rows exactly once, in arrival order.
+ *
+ * With `holdMs` > 0 an idle head waits for more targets while that keeps the oldest waiting one
+ * within holdMs of its arrival (judged by the time between pushes): a head call costs about as
+ * much for a few targets as for one, so on a small model whose decoder steps take a millisecond or
+ * two, fewer, larger calls leave more of the machine to the decoder; a model whose steps take
+ * longer than holdMs gets a call per token as before.
  */
 export class HeadQueue<T> {
   private readonly waiting: { target: HeadTarget; tag: T }[] = [];
   private cache: KvCache | null = null;
   private running: Promise<void> | null = null;
   private failure: { error: unknown } | null = null;
+  private flushing = false;
+  /** When the oldest waiting target and the latest one arrived (ms, `now`'s clock). */
+  private oldestAt = 0;
+  private latestAt: number | null = null;
+  /** Expected time until the next push: the latest interval between pushes (unknown before the second). */
+  private interval = Infinity;
 
   constructor(
     private readonly call: (targets: readonly HeadTarget[], cache: KvCache) => Promise<HeadRows>,
     private readonly deliver: (tag: T, rows: TokenRows, lensScores: Float32Array) => Promise<void> | void,
-  ) {}
+    private readonly holdMs = 0,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(holdMs >= 0)) throw new RangeError(`head queue: expected a hold time ≥ 0 ms, found ${holdMs}`);
+  }
 
   /** Queues a target whose query row is in `cache`; throws an earlier call's error instead. */
   push(target: HeadTarget, cache: KvCache, tag: T): void {
     if (this.failure !== null) throw this.failure.error;
+    const at = this.now();
+    if (this.latestAt !== null) this.interval = at - this.latestAt;
+    if (this.waiting.length === 0) this.oldestAt = at;
+    this.latestAt = at;
     this.waiting.push({ target, tag });
     this.cache = cache;
-    this.running ??= this.drain();
+    this.start();
   }
 
-  /** Resolves once every pushed target was delivered; rejects with the first error. */
+  /** Sends what still waits, whatever its size; resolves once every pushed target was delivered, rejects with the first error. */
   async flush(): Promise<void> {
-    await this.running;
+    this.flushing = true;
+    try {
+      this.start();
+      await this.running;
+    } finally {
+      this.flushing = false;
+    }
     if (this.failure !== null) throw this.failure.error;
+  }
+
+  private start(): void {
+    if (this.running === null && this.ready()) this.running = this.drain();
+  }
+
+  /** Targets wait and no more are expected soon enough: the next push would take the oldest past holdMs. */
+  private ready(): boolean {
+    if (this.cache === null || this.waiting.length === 0) return false;
+    return this.flushing || this.now() - this.oldestAt + this.interval >= this.holdMs;
   }
 
   private async drain(): Promise<void> {
@@ -127,9 +163,9 @@ export class HeadQueue<T> {
   }
 
   private take(): { batch: { target: HeadTarget; tag: T }[]; call: Promise<HeadRows> } | null {
-    if (this.waiting.length === 0 || this.cache === null) return null;
+    if (!this.ready()) return null;
     const batch = this.waiting.splice(0);
-    const call = this.call(batch.map((b) => b.target), this.cache);
+    const call = this.call(batch.map((b) => b.target), this.cache as KvCache);
     // Awaited in drain; this only keeps Node from calling it unhandled while deliveries run.
     call.catch(() => undefined);
     return { batch, call };

@@ -9,19 +9,9 @@
  * - perturbation: mean PPL_p/PPL_0 curve, mean and median AUC per direction.
  */
 import type { GroupSummary, MethodSummary } from '../../shared/api/evaluation';
+import { mean, median } from '../../shared/stats';
 import { PERTURBATION_STEPS } from './metrics';
 import type { QuestionRecord } from './question';
-
-export function mean(values: readonly number[]): number | null {
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 /** Element-wise mean of equal-length curves. */
 function meanCurve(curves: readonly (readonly number[])[]): number[] {

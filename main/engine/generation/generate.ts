@@ -44,7 +44,7 @@ export interface GenerationResult {
 }
 
 /** Called once per generated token with the decoder step whose last row predicted it. */
-export type StepHook = (token: GeneratedToken, step: StepOutput, prompt: { readonly ids: readonly number[]; readonly imageStart: number }) => Promise<void> | void;
+export type StepHook = (token: GeneratedToken, step: StepOutput) => Promise<void> | void;
 
 export async function generate(model: VlmModel, prompt: string, image: PreprocessedImage, options: GenerateOptions, onToken?: StepHook): Promise<GenerationResult> {
   const eos = model.manifest.tokenizer.special_tokens.eos;
@@ -83,7 +83,7 @@ export async function generate(model: VlmModel, prompt: string, image: Preproces
     tokens.push(token);
 
     // 4. Hand the token and the step that produced it to the caller (streaming, online explain).
-    await onToken?.(token, step, { ids: promptIds, imageStart });
+    await onToken?.(token, step);
 
     // 5. Stop, or feed the token back through the cache.
     stopReason = shouldStop(stopping, tokens.length, step.cache.length, token.id);

@@ -55,4 +55,44 @@ describe('main/engine/heads/HeadQueue', () => {
     await expect(queue.flush()).rejects.toThrow('head failed');
     expect(delivered).toEqual([]);
   });
+
+  it('with a hold time, batches fast tokens until the oldest would wait too long; slow tokens still go one by one', async () => {
+    const head = controlledHead();
+    let clock = 0;
+    const delivered: string[] = [];
+    const queue = new HeadQueue<string>(head.call, (tag) => void delivered.push(tag), 10, () => clock);
+    // The first target goes at once: how fast tokens come is not known yet.
+    queue.push(target(0), cacheOf(1), 'a');
+    expect(head.calls.map((c) => c.ids)).toEqual([[0]]);
+    head.calls[0]?.finish();
+    await settle();
+    // Tokens 2 ms apart: held while the oldest plus one more interval stays under 10 ms.
+    for (const [i, tag] of ['b', 'c', 'd', 'e', 'f'].entries()) {
+      clock += 2;
+      queue.push(target(i + 1), cacheOf(i + 2), tag);
+    }
+    // b arrived at 2; at 10 (f) 8 ms have passed, and the next push would make it 10.
+    expect(head.calls.map((c) => [c.ids, c.cache])).toEqual([[[0], 1], [[1, 2, 3, 4, 5], 6]]);
+    head.calls[1]?.finish();
+    await settle();
+    clock += 2;
+    queue.push(target(6), cacheOf(7), 'g');
+    expect(head.calls).toHaveLength(2);
+    // flush sends what is held, whatever its age.
+    const flushed = queue.flush();
+    await settle();
+    expect(head.calls.map((c) => c.ids).at(-1)).toEqual([6]);
+    head.calls[2]?.finish();
+    await flushed;
+    expect(delivered).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    // Slow tokens (an interval over the hold time) each start a call at once.
+    clock += 50;
+    queue.push(target(7), cacheOf(8), 'h');
+    expect(head.calls).toHaveLength(4);
+  });
+
+  it('rejects a negative hold time', () => {
+    const head = controlledHead();
+    expect(() => new HeadQueue<string>(head.call, () => undefined, -1)).toThrow('hold time');
+  });
 });

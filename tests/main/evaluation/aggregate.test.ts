@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mean, median, metricsCsv, summarise, summariseByGroup } from '../../../main/evaluation/aggregate';
+import { metricsCsv, summarise, summariseByGroup } from '../../../main/evaluation/aggregate';
 import type { MethodScore, QuestionRecord } from '../../../main/evaluation/question';
 
 const curve = (slope: number) => Array.from({ length: 10 }, (_, k) => 1 + slope * k);
@@ -11,15 +11,6 @@ const records = [
   record('q2', 'count', false, { hits: [0.5], soft_iou: 0.25, snr_map: null, w_grounded: [0.3], w_linguistic: [0, 0.2], perturbation: { positive: curve(0.3), negative: curve(0.1), auc_positive: 2.1, auc_negative: 1.3 } }),
   record('q3', 'where', false, { hits: [], soft_iou: null, snr_map: null, w_grounded: [], w_linguistic: [0.3] }),
 ];
-
-describe('evaluation/mean, median', () => {
-  it('handle empty, odd and even inputs', () => {
-    expect(mean([])).toBeNull();
-    expect(mean([1, 2, 6])).toBe(3);
-    expect(median([5, 1, 3])).toBe(3);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-  });
-});
 
 describe('evaluation/summarise', () => {
   it('pools tokens, averages over questions where a metric is defined', () => {
