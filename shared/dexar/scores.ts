@@ -74,7 +74,7 @@ export function minmax(values: Floats): Float64Array {
     if (v < low) low = v;
     if (v > high) high = v;
   }
-  const out = Float64Array.from(values);
+  const out = new Float64Array(values); // a copy; .from would walk an iterator
   if (!(high > low)) return out;
   const range = high - low;
   for (let i = 0; i < out.length; i++) out[i] = ((out[i] as number) - low) / range;
