@@ -24,7 +24,8 @@ export const usage = `dexar bench --model M [--tokens 8,32] [options]
                    without one the reference is skipped
   --no-reference   skip the reference
   --python P       Python with models/ importable (default models/.venv/bin/python)
-  --repeats N      timed runs per figure, plain and explained interleaved, median reported (default 9)
+  --repeats N      timed runs per figure, plain and explained interleaved, median reported (default 15;
+                   the reference runs in every third round)
   --threads N      threads for onnxruntime and torch (default 1: like for like)
   --ep LIST        execution providers (default cpu, for a like-for-like CPU comparison)`;
 
@@ -44,7 +45,7 @@ export async function run(argv: string[]): Promise<void> {
   if (!flags.model) throw new UsageError('--model is required');
   const tokens = (flags.tokens ?? '8,32').split(',').map(Number);
   if (tokens.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--tokens expects positive integers separated by commas, got ${flags.tokens}`);
-  const repeats = Number(flags.repeats ?? 9);
+  const repeats = Number(flags.repeats ?? 15);
   const threads = Number(flags.threads ?? 1);
   if (!Number.isInteger(repeats) || repeats < 1 || !Number.isInteger(threads) || threads < 1) throw new UsageError('--repeats and --threads expect positive integers');
   let providers;
