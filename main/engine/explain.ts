@@ -154,10 +154,10 @@ export async function explainAlternative(
 }
 
 /**
- * How long online explanation may hold a token's explain head to batch it with the next tokens'
- * (HeadQueue): under a display frame, so a map still arrives with its token to the eye, while on
- * a small model (decoder steps of 1–2 ms) head calls drop from one per token to one per ~5 tokens
- * (on the demo model, 2 cores: explained generation 1.28–1.40× plain instead of 1.47–1.52×).
+ * How long online explanation aims to hold a token's explain head to batch it with the next
+ * tokens' (HeadQueue): under a display frame, so a map still arrives with its token to the eye,
+ * while on a small model (a token every 1–2 ms) head calls drop from one per token to one per ~5
+ * tokens (demo model, 2 cores: explained generation 1.28–1.40× plain instead of 1.47–1.52×).
  */
 const HEAD_HOLD_MS = 10;
 

@@ -82,11 +82,12 @@ export async function gradientRows(model: VlmModel, targets: readonly HeadTarget
  * and when heads fall behind (a slow provider) calls grow instead of queueing up. `deliver` gets
  * every target's rows exactly once, in arrival order.
  *
- * With `holdMs` > 0 an idle head waits for more targets while that keeps the oldest waiting one
- * within holdMs of its arrival (judged by the time between pushes): a head call costs about as
- * much for a few targets as for one, so on a small model whose decoder steps take a millisecond or
- * two, fewer, larger calls leave more of the machine to the decoder; a model whose steps take
- * longer than holdMs gets a call per token as before.
+ * With `holdMs` > 0 an idle head waits for more targets while the next push is expected (from the
+ * last interval between pushes) to come before the oldest waiting one has waited holdMs. There is
+ * no timer, so a step slower than the last one can hold a target longer; that is the aim, not a
+ * bound. A head call costs about as much for a few targets as for one, so on a small model whose
+ * decoder steps take a millisecond or two, fewer, larger calls leave more of the machine to the
+ * decoder; a model whose steps take longer than holdMs gets a call per token as before.
  */
 export class HeadQueue<T> {
   private readonly waiting: { target: HeadTarget; tag: T }[] = [];
@@ -126,15 +127,16 @@ export class HeadQueue<T> {
     this.flushing = true;
     try {
       this.start();
-      await this.running;
+      while (this.running !== null) await this.running;
     } finally {
       this.flushing = false;
     }
     if (this.failure !== null) throw this.failure.error;
   }
 
+  /** A drain, unless one runs, nothing is ready, or a call failed (nothing is sent after a failure). */
   private start(): void {
-    if (this.running === null && this.ready()) this.running = this.drain();
+    if (this.running === null && this.failure === null && this.ready()) this.running = this.drain();
   }
 
   /** Targets wait and no more are expected soon enough: the next push would take the oldest past holdMs. */
@@ -156,7 +158,7 @@ export class HeadQueue<T> {
         next ??= this.take();
       }
     } catch (error) {
-      this.failure = { error };
+      this.failure ??= { error };
     } finally {
       this.running = null;
     }

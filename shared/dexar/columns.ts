@@ -11,7 +11,7 @@ export interface ImageSpan {
 }
 
 export function imageColumns(span: ImageSpan): Int32Array {
-  if (span.start < 0 || span.count < 1) throw new RangeError(`image columns: expected i0 ≥ 0 and N ≥ 1, found i0=${span.start}, N=${span.count}`);
+  if (!Number.isInteger(span.start) || !Number.isInteger(span.count) || span.start < 0 || span.count < 1) throw new RangeError(`image columns: expected i0 ≥ 0 and N ≥ 1, found i0=${span.start}, N=${span.count}`);
   const out = new Int32Array(span.count);
   for (let j = 0; j < span.count; j++) out[j] = span.start + j;
   return out;

@@ -91,6 +91,60 @@ describe('main/engine/heads/HeadQueue', () => {
     expect(head.calls).toHaveLength(4);
   });
 
+  it('with a hold time, keeps young targets that arrived during a call held after it returns', async () => {
+    const head = controlledHead();
+    let clock = 0;
+    const queue = new HeadQueue<string>(head.call, () => undefined, 10, () => clock);
+    queue.push(target(0), cacheOf(1), 'a');
+    clock = 2;
+    queue.push(target(1), cacheOf(2), 'b');
+    clock = 4;
+    queue.push(target(2), cacheOf(3), 'c');
+    head.calls[0]?.finish();
+    await settle();
+    expect(head.calls).toHaveLength(1);
+    clock = 6;
+    queue.push(target(3), cacheOf(4), 'd');
+    clock = 8;
+    queue.push(target(4), cacheOf(5), 'e');
+    expect(head.calls).toHaveLength(1);
+    clock = 10;
+    queue.push(target(5), cacheOf(6), 'f');
+    expect(head.calls.map((c) => c.ids)).toEqual([[0], [1, 2, 3, 4, 5]]);
+  });
+
+  it('flush during a call sends the held targets when it returns and resolves after their delivery', async () => {
+    const head = controlledHead();
+    let clock = 0;
+    const delivered: string[] = [];
+    const queue = new HeadQueue<string>(head.call, (tag) => void delivered.push(tag), 10, () => clock);
+    queue.push(target(0), cacheOf(1), 'a');
+    clock = 2;
+    queue.push(target(1), cacheOf(2), 'b');
+    let done = false;
+    const flushed = queue.flush().then(() => (done = true));
+    head.calls[0]?.finish();
+    await settle();
+    expect(head.calls.map((c) => c.ids)).toEqual([[0], [1]]);
+    expect(done).toBe(false);
+    head.calls[1]?.finish();
+    await flushed;
+    expect(delivered).toEqual(['a', 'b']);
+  });
+
+  it('sends nothing after a failed call, even what flush would have sent', async () => {
+    const head = controlledHead();
+    const delivered: string[] = [];
+    const queue = new HeadQueue<string>(head.call, (tag) => void delivered.push(tag));
+    queue.push(target(0), cacheOf(1), 'a');
+    queue.push(target(1), cacheOf(2), 'b');
+    head.calls[0]?.finish(new Error('head failed'));
+    await settle();
+    await expect(queue.flush()).rejects.toThrow('head failed');
+    expect(head.calls).toHaveLength(1);
+    expect(delivered).toEqual([]);
+  });
+
   it('rejects a negative hold time', () => {
     const head = controlledHead();
     expect(() => new HeadQueue<string>(head.call, () => undefined, -1)).toThrow('hold time');
