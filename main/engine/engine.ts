@@ -139,7 +139,11 @@ export class Engine {
         },
         settings,
         (event) => onProgress?.({ phase: 'token', event }),
-      );
+      ).catch((err: unknown) => {
+        // Cancelled before the first token: nothing to explain, and that is the user's doing.
+        check();
+        throw err;
+      });
       ({ explanation, generation } = out);
       clock.lap('generate_and_explain_seconds');
       if (generation.stopReason === 'cancelled') throw new CancelledError();
