@@ -152,6 +152,7 @@ async function scrollGallery(url, step, tracePath) {
     const grid = document.querySelector('[data-testid="gallery-grid"]');
     const frames = [];
     let blank = 0;
+    let deferred = 0;
     // Elements the page creates while scrolling: what recycling DOM nodes saves, free of load noise.
     let created = 0;
     const observer = new MutationObserver((records) => {
@@ -165,7 +166,10 @@ async function scrollGallery(url, step, tracePath) {
         // Two probes 15 px apart, so the 10 px gap between rows never reads as a missing card.
         const view = grid.getBoundingClientRect();
         const card = (y) => document.elementFromPoint(view.left + 60, y)?.closest('[data-testid="gallery-item"]');
-        if (!card(view.bottom - 40) && !card(view.bottom - 55) && grid.scrollTop + grid.clientHeight < grid.scrollHeight - 1) blank++;
+        const probed = card(view.bottom - 40) ?? card(view.bottom - 55);
+        if (!probed && grid.scrollTop + grid.clientHeight < grid.scrollHeight - 1) blank++;
+        // A card in view whose thumbnail was deferred (the grid flew past too fast to load it).
+        if (probed && !probed.querySelector('img')?.getAttribute('src')) deferred++;
         if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1 || frames.length > 4000) return done();
         grid.scrollTop += step;
         requestAnimationFrame(frame);
@@ -173,12 +177,12 @@ async function scrollGallery(url, step, tracePath) {
       requestAnimationFrame(frame);
     });
     observer.disconnect();
-    return { frames, blank, created, items: document.querySelector('[data-testid="gallery-count"]').textContent };
+    return { frames, blank, deferred, created, items: document.querySelector('[data-testid="gallery-count"]').textContent };
   }, step);
   if (tracePath) await browser.stopTracing();
   await page.close();
   const gaps = run.frames.slice(1).map((t, i) => t - run.frames[i]);
-  return { gaps, blank: run.blank, created: run.created, items: run.items, dropped: gaps.filter((t) => t > DROPPED_MS).length };
+  return { gaps, blank: run.blank, deferred: run.deferred, created: run.created, items: run.items, dropped: gaps.filter((t) => t > DROPPED_MS).length };
 }
 
 /**
@@ -252,7 +256,7 @@ if (parts.has('gallery')) {
     const all = build.runs.map((r) => `${r.dropped}/${r.gaps.length} dropped, median ${median(r.gaps).toFixed(1)} ms`).join('; ');
     const label = builds.length > 1 ? ` (${build.name})` : '';
     results.push(
-      `gallery scroll${label}  ${mid.items}, ${scrollStep} px a frame: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view, ${(mid.created / mid.gaps.length).toFixed(1)} elements created per frame [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${all}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
+      `gallery scroll${label}  ${mid.items}, ${scrollStep} px a frame: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view, ${mid.deferred} with a thumbnail deferred at the probe, ${(mid.created / mid.gaps.length).toFixed(1)} elements created per frame [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${all}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
     );
   }
 }
