@@ -20,6 +20,19 @@ function controlledHead() {
 
 const settle = () => new Promise((r) => setImmediate(r));
 
+/** A queue with a 10 ms hold on a test clock; `pushAt(ms, id, tag)` pushes target id (cache id + 1) at that time. */
+function heldQueue() {
+  const head = controlledHead();
+  let clock = 0;
+  const delivered: string[] = [];
+  const queue = new HeadQueue<string>(head.call, (tag) => void delivered.push(tag), 10, () => clock);
+  const pushAt = (ms: number, id: number, tag: string) => {
+    clock = ms;
+    queue.push(target(id), cacheOf(id + 1), tag);
+  };
+  return { head, delivered, queue, pushAt };
+}
+
 describe('main/engine/heads/HeadQueue', () => {
   it('keeps one call in flight, batches what arrives meanwhile with the newest cache, delivers in order', async () => {
     const head = controlledHead();
@@ -57,26 +70,19 @@ describe('main/engine/heads/HeadQueue', () => {
   });
 
   it('with a hold time, batches fast tokens until the oldest would wait too long; slow tokens still go one by one', async () => {
-    const head = controlledHead();
-    let clock = 0;
-    const delivered: string[] = [];
-    const queue = new HeadQueue<string>(head.call, (tag) => void delivered.push(tag), 10, () => clock);
+    const { head, delivered, queue, pushAt } = heldQueue();
     // The first target goes at once: how fast tokens come is not known yet.
-    queue.push(target(0), cacheOf(1), 'a');
+    pushAt(0, 0, 'a');
     expect(head.calls.map((c) => c.ids)).toEqual([[0]]);
     head.calls[0]?.finish();
     await settle();
     // Tokens 2 ms apart: held while the oldest plus one more interval stays under 10 ms.
-    for (const [i, tag] of ['b', 'c', 'd', 'e', 'f'].entries()) {
-      clock += 2;
-      queue.push(target(i + 1), cacheOf(i + 2), tag);
-    }
+    for (const [i, tag] of ['b', 'c', 'd', 'e', 'f'].entries()) pushAt(2 * (i + 1), i + 1, tag);
     // b arrived at 2; at 10 (f) 8 ms have passed, and the next push would make it 10.
     expect(head.calls.map((c) => [c.ids, c.cache])).toEqual([[[0], 1], [[1, 2, 3, 4, 5], 6]]);
     head.calls[1]?.finish();
     await settle();
-    clock += 2;
-    queue.push(target(6), cacheOf(7), 'g');
+    pushAt(12, 6, 'g');
     expect(head.calls).toHaveLength(2);
     // flush sends what is held, whatever its age.
     const flushed = queue.flush();
@@ -86,41 +92,29 @@ describe('main/engine/heads/HeadQueue', () => {
     await flushed;
     expect(delivered).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     // Slow tokens (an interval over the hold time) each start a call at once.
-    clock += 50;
-    queue.push(target(7), cacheOf(8), 'h');
+    pushAt(62, 7, 'h');
     expect(head.calls).toHaveLength(4);
   });
 
   it('with a hold time, keeps young targets that arrived during a call held after it returns', async () => {
-    const head = controlledHead();
-    let clock = 0;
-    const queue = new HeadQueue<string>(head.call, () => undefined, 10, () => clock);
-    queue.push(target(0), cacheOf(1), 'a');
-    clock = 2;
-    queue.push(target(1), cacheOf(2), 'b');
-    clock = 4;
-    queue.push(target(2), cacheOf(3), 'c');
+    const { head, pushAt } = heldQueue();
+    pushAt(0, 0, 'a');
+    pushAt(2, 1, 'b');
+    pushAt(4, 2, 'c');
     head.calls[0]?.finish();
     await settle();
     expect(head.calls).toHaveLength(1);
-    clock = 6;
-    queue.push(target(3), cacheOf(4), 'd');
-    clock = 8;
-    queue.push(target(4), cacheOf(5), 'e');
+    pushAt(6, 3, 'd');
+    pushAt(8, 4, 'e');
     expect(head.calls).toHaveLength(1);
-    clock = 10;
-    queue.push(target(5), cacheOf(6), 'f');
+    pushAt(10, 5, 'f');
     expect(head.calls.map((c) => c.ids)).toEqual([[0], [1, 2, 3, 4, 5]]);
   });
 
   it('flush during a call sends the held targets when it returns and resolves after their delivery', async () => {
-    const head = controlledHead();
-    let clock = 0;
-    const delivered: string[] = [];
-    const queue = new HeadQueue<string>(head.call, (tag) => void delivered.push(tag), 10, () => clock);
-    queue.push(target(0), cacheOf(1), 'a');
-    clock = 2;
-    queue.push(target(1), cacheOf(2), 'b');
+    const { head, delivered, queue, pushAt } = heldQueue();
+    pushAt(0, 0, 'a');
+    pushAt(2, 1, 'b');
     let done = false;
     const flushed = queue.flush().then(() => (done = true));
     head.calls[0]?.finish();
