@@ -48,6 +48,7 @@ function setupVenv() {
       (existsSync(python) || run('python3', ['-m', 'venv', 'models/.venv']) === 0) &&
       run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', 'models/requirements.txt']) === 0;
     if (ready) writeFileSync(stamp, wanted);
+    else console.error('\nmodels/.venv could not be set up (see pip above; it needs about 6 GB of disk): pytest will not run.');
   }
   return { python, ready };
 }

@@ -16,7 +16,7 @@
 //   --trace FILE               record a Chromium trace of the first gallery scroll and print the
 //                              main thread's costliest event kinds
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,14 @@ import { chromium } from '@playwright/test';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'main', 'cli', 'bin.mjs');
+/** Scratch folders (host homes, the generated 2,000-run project of ~0.6 GB), removed at exit. */
+const scratch = [];
+process.on('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const scratchDir = (prefix) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+};
 const FRAME_MS = 1000 / 60;
 /** A frame that took longer than this was shown twice on a 60 Hz display: dropped. */
 const DROPPED_MS = 1.5 * FRAME_MS;
@@ -47,7 +55,7 @@ const scrollStep = Number(flags.scroll);
 if (!Number.isInteger(scrollStep) || scrollStep < 1) throw new Error(`--scroll expects a positive integer (px per frame), got ${JSON.stringify(flags.scroll)}`);
 
 async function serve(env, args = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'dexar-bench-ui-'));
+  const dir = scratchDir('dexar-bench-ui-');
   const urlFile = join(dir, 'url.txt');
   const child = spawn(process.execPath, [bin, 'serve', '--url-file', urlFile, ...args], { env: { ...process.env, DEXAR_HOME: join(dir, 'home'), ...env }, stdio: 'ignore' });
   while (!existsSync(urlFile)) await new Promise((r) => setTimeout(r, 100));
@@ -228,7 +236,7 @@ function summariseTrace(path, frames) {
 if (parts.has('gallery')) {
   let project = flags.project && resolve(flags.project);
   if (!project) {
-    const dir = mkdtempSync(join(tmpdir(), 'dexar-bench-ui-project-'));
+    const dir = scratchDir('dexar-bench-ui-project-');
     console.log('Generating a 2,000-run project (about two minutes)…');
     spawnSync(process.execPath, [bin, 'bench-store', '--images', '2000', '--runs', '2000', '--repeats', '1', '--dir', dir, '--keep'], { stdio: 'ignore' });
     project = join(dir, 'bench.dexar');
