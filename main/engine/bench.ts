@@ -18,12 +18,27 @@ export interface BenchRow {
   readonly plainSeconds: number;
   /** Median seconds of generation with online explanation of every token. */
   readonly explainedSeconds: number;
-  /** Median over its runs (one per three rounds) of the reference's explain time for the same number of tokens (its per-token time × tokens), or null when not run. */
+  /** Explained ÷ plain per round (the two runs back to back), median and range: load that drifts over seconds hits both runs of a round alike, unlike the two medians. */
+  readonly pairedRatio: Spread;
+  /** Median over its runs (one every third round) of the reference's explain time for the same number of tokens (its per-token time × tokens), or null when not run. */
   readonly referenceSeconds: number | null;
   /** The same runs' greedy generation of the answer (HF generate with KV cache), scaled likewise. */
   readonly referenceGenerateSeconds: number | null;
   /** Tokens the reference explained: `tokens` (it ignores EOS as the engine runs do), fewer only at the context limit. */
   readonly referenceTokens: number | null;
+  /** The reference's generation + explanation ÷ the explained run of the same round, over the reference rounds; null when not run. */
+  readonly pairedSpeedup: Spread | null;
+}
+
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+function spread(values: readonly number[]): Spread | null {
+  const m = median(values);
+  return m === null ? null : { median: m, min: Math.min(...values), max: Math.max(...values) };
 }
 
 export interface ReferenceRunner {
@@ -73,41 +88,56 @@ export async function benchmark(
   await explainGeneration(model, prompt, image, gen(2), settings);
   const rows: BenchRow[] = [];
   for (const n of tokenCounts) {
-    // Interleaved, so all three medians see the same machine load (a shared machine drifts);
-    // the reference (a Python process per run) every third round.
+    // Interleaved, so all three medians see the same machine load (a shared machine drifts), and
+    // each round's runs back to back for the paired ratios; the reference (a Python process of
+    // ~10 s per run, most of it importing torch) in every third round.
     const plain: number[] = [];
     const explained: number[] = [];
     const reference: number[] = [];
     const referenceGenerate: number[] = [];
+    const ratios: number[] = [];
+    const speedups: number[] = [];
     let referenceTokens: number | null = null;
     for (let i = 0; i < options.repeats; i++) {
-      plain.push(await seconds(async () => void (await generate(model, prompt, image, gen(n)))));
-      explained.push(await seconds(async () => void (await explainGeneration(model, prompt, image, gen(n), settings))));
+      const p = await seconds(async () => void (await generate(model, prompt, image, gen(n))));
+      const e = await seconds(async () => void (await explainGeneration(model, prompt, image, gen(n), settings)));
+      plain.push(p);
+      explained.push(e);
+      ratios.push(e / p);
       if (options.reference && i % 3 === 0) {
         const r = await runReference(options.reference, prompt, n, options.cwd);
         referenceTokens = r.tokens;
-        reference.push(r.explain_seconds_per_token * n);
-        referenceGenerate.push((r.generate_seconds / r.tokens) * n);
+        const explain = r.explain_seconds_per_token * n;
+        const generation = (r.generate_seconds / r.tokens) * n;
+        reference.push(explain);
+        referenceGenerate.push(generation);
+        speedups.push((explain + generation) / e);
       }
     }
     const plainSeconds = median(plain) as number;
     const explainedSeconds = median(explained) as number;
+    const pairedRatio = spread(ratios) as Spread;
     const referenceSeconds = median(reference);
     const referenceGenerateSeconds = median(referenceGenerate);
-    const row = { tokens: n, plainSeconds, explainedSeconds, referenceSeconds, referenceGenerateSeconds, referenceTokens };
+    const row = { tokens: n, plainSeconds, explainedSeconds, pairedRatio, referenceSeconds, referenceGenerateSeconds, referenceTokens, pairedSpeedup: spread(speedups) };
     options.onRow?.(row);
     rows.push(row);
   }
   return rows;
 }
 
+const range = (s: Spread, digits: number) => `median ${s.median.toFixed(digits)}×, ${s.min.toFixed(digits)}–${s.max.toFixed(digits)}×`;
+
 export function formatBenchRow(row: BenchRow): string {
-  const head = `${row.tokens} tokens: plain ${row.plainSeconds.toFixed(3)} s, explained ${row.explainedSeconds.toFixed(3)} s (${(row.explainedSeconds / row.plainSeconds).toFixed(2)}× plain)`;
-  if (row.referenceSeconds === null || row.referenceGenerateSeconds === null) return `${head}; reference: not run`;
+  const head =
+    `${row.tokens} tokens: plain ${row.plainSeconds.toFixed(3)} s, explained ${row.explainedSeconds.toFixed(3)} s ` +
+    `(${(row.explainedSeconds / row.plainSeconds).toFixed(2)}× plain; per round ${range(row.pairedRatio, 2)})`;
+  if (row.referenceSeconds === null || row.referenceGenerateSeconds === null || row.pairedSpeedup === null) return `${head}; reference: not run`;
   const scaled = row.referenceTokens === row.tokens ? '' : ` (explained ${row.referenceTokens} tokens, scaled to ${row.tokens})`;
   const total = row.referenceSeconds + row.referenceGenerateSeconds;
   return (
     `${head}; reference ${row.referenceGenerateSeconds.toFixed(3)} s generate + ${row.referenceSeconds.toFixed(3)} s explain${scaled}: ` +
-    `${(total / row.explainedSeconds).toFixed(1)}× faster than the reference (${(row.referenceSeconds / row.explainedSeconds).toFixed(1)}× its explain loop alone)`
+    `${(total / row.explainedSeconds).toFixed(1)}× faster than the reference (${(row.referenceSeconds / row.explainedSeconds).toFixed(1)}× its explain loop alone; ` +
+    `per reference round ${range(row.pairedSpeedup, 1)})`
   );
 }

@@ -24,8 +24,9 @@ export const usage = `dexar bench --model M [--tokens 8,32] [options]
                    without one the reference is skipped
   --no-reference   skip the reference
   --python P       Python with models/ importable (default models/.venv/bin/python)
-  --repeats N      timed runs per figure, plain and explained interleaved, median reported (default 15;
-                   the reference runs in every third round)
+  --repeats N      rounds per answer length (default 15): plain and explained back to back in
+                   each, the reference in every third; medians and per-round ratios (median,
+                   range) reported
   --threads N      threads for onnxruntime and torch (default 1: like for like)
   --ep LIST        execution providers (default cpu, for a like-for-like CPU comparison)`;
 

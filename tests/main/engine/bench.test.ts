@@ -13,6 +13,9 @@ describe('main/engine/bench/benchmark', () => {
         expect(r.plainSeconds).toBeGreaterThan(0);
         expect(r.explainedSeconds).toBeGreaterThan(0);
         expect(r.referenceSeconds).toBeNull();
+        expect(r.pairedSpeedup).toBeNull();
+        // One round: the paired ratio is that round's, which is also the ratio of the medians.
+        expect(r.pairedRatio.median).toBeCloseTo(r.explainedSeconds / r.plainSeconds, 12);
       }
     } finally {
       await tiny.release();
@@ -20,9 +23,10 @@ describe('main/engine/bench/benchmark', () => {
   });
 
   it('prints the ratios', () => {
-    const line = formatBenchRow({ tokens: 32, plainSeconds: 1, explainedSeconds: 1.5, referenceSeconds: 30, referenceGenerateSeconds: 3, referenceTokens: 32 });
-    expect(line).toContain('1.50× plain');
-    expect(line).toContain('22.0× faster than the reference (20.0× its explain loop alone)');
-    expect(formatBenchRow({ tokens: 8, plainSeconds: 1, explainedSeconds: 1, referenceSeconds: null, referenceGenerateSeconds: null, referenceTokens: null })).toContain('reference: not run');
+    const pairedRatio = { median: 1.4, min: 1.25, max: 2 };
+    const line = formatBenchRow({ tokens: 32, plainSeconds: 1, explainedSeconds: 1.5, pairedRatio, referenceSeconds: 30, referenceGenerateSeconds: 3, referenceTokens: 32, pairedSpeedup: { median: 21, min: 9.5, max: 30 } });
+    expect(line).toContain('1.50× plain; per round median 1.40×, 1.25–2.00×');
+    expect(line).toContain('22.0× faster than the reference (20.0× its explain loop alone; per reference round median 21.0×, 9.5–30.0×)');
+    expect(formatBenchRow({ tokens: 8, plainSeconds: 1, explainedSeconds: 1, pairedRatio, referenceSeconds: null, referenceGenerateSeconds: null, referenceTokens: null, pairedSpeedup: null })).toContain('reference: not run');
   });
 });
