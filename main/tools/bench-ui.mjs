@@ -25,9 +25,13 @@ import { chromium } from '@playwright/test';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'main', 'cli', 'bin.mjs');
-/** Scratch folders (host homes, the generated 2,000-run project of ~0.6 GB), removed at exit. */
+/** Scratch folders (host homes, the generated 2,000-run project of ~0.6 GB) and host processes, gone at exit, also after an error. */
 const scratch = [];
-process.on('exit', () => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const hosts = [];
+process.on('exit', () => {
+  hosts.forEach((child) => child.kill());
+  scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
 const scratchDir = (prefix) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   scratch.push(dir);
@@ -58,6 +62,7 @@ async function serve(env, args = []) {
   const dir = scratchDir('dexar-bench-ui-');
   const urlFile = join(dir, 'url.txt');
   const child = spawn(process.execPath, [bin, 'serve', '--url-file', urlFile, ...args], { env: { ...process.env, DEXAR_HOME: join(dir, 'home'), ...env }, stdio: 'ignore' });
+  hosts.push(child);
   while (!existsSync(urlFile)) await new Promise((r) => setTimeout(r, 100));
   return { url: readFileSync(urlFile, 'utf8').trim(), stop: () => child.kill() };
 }
