@@ -89,8 +89,8 @@ export async function benchmark(
   const rows: BenchRow[] = [];
   for (const n of tokenCounts) {
     // Interleaved, so all three medians see the same machine load (a shared machine drifts), and
-    // each round's runs back to back for the paired ratios; the reference (a Python process of
-    // ~10 s per run, most of it importing torch) in every third round.
+    // each round's runs back to back for the paired ratios; the reference (a Python process taking
+    // ~10 s a run here, far more than the 1–2 s it times) in every third round.
     const plain: number[] = [];
     const explained: number[] = [];
     const reference: number[] = [];
