@@ -80,6 +80,7 @@ export function caseFromRun(project: Project, runId: number, options: FromStoreO
     overlay: { ...overlay, geometry: modelGeometry(project, run) },
     style: options.style ?? { ...DEFAULT_OVERLAY, range: [...DEFAULT_OVERLAY.range] },
     prompt: run.promptText,
+    answer: run.answer,
     tokens: run.tokens.map((t) => ({ index: t.index, text: t.text, delta: t.delta, grounded: t.grounded })),
     tokenMaps: run.heatmaps.filter((h) => h.kind === 'token' && h.tokenIndex !== null && grounded.has(h.tokenIndex)).map((h) => ({ tokenIndex: h.tokenIndex as number, values: h.values })),
     annotations,

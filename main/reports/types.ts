@@ -98,6 +98,8 @@ export const ReportCaseSchema = z
     overlay: ReportOverlaySchema,
     style: ReportStyleSchema,
     prompt: z.string(),
+    /** The decoded answer as the run stored it: where the spaces between tokens fall. */
+    answer: z.string(),
     tokens: z.array(ReportTokenSchema),
     tokenMaps: z.array(ReportTokenMapSchema),
     annotations: z.array(ReportAnnotationSchema),
@@ -107,6 +109,10 @@ export const ReportCaseSchema = z
   })
   .superRefine((c, ctx) => {
     const cells = c.overlay.gh * c.overlay.gw;
+    // Token spans and the answer's spacing address tokens by position.
+    c.tokens.forEach((t, i) => {
+      if (t.index !== i) ctx.addIssue({ code: 'custom', path: ['tokens', i, 'index'], message: `expected token ${i} here (tokens are listed in answer order from 0), found ${t.index}` });
+    });
     c.tokenMaps.forEach((m, i) => {
       if (m.values.length !== cells) ctx.addIssue({ code: 'custom', path: ['tokenMaps', i, 'values'], message: `expected ${cells} values (the overlay's ${c.overlay.gh}×${c.overlay.gw} grid), found ${m.values.length}` });
       if (!c.tokens.some((t) => t.index === m.tokenIndex)) ctx.addIssue({ code: 'custom', path: ['tokenMaps', i, 'tokenIndex'], message: `token ${m.tokenIndex} is not in the answer` });

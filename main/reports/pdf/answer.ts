@@ -3,6 +3,7 @@
  * grounded tokens underlined. Every token is real text placed at its own position, so the answer
  * stays selectable and searchable while carrying the shading.
  */
+import { answerPieces } from '../../../shared/text/answer-pieces';
 import type { ParsedReportCase } from '../types';
 import { FONT } from './fonts';
 import { bottomLimit, contentWidth, INK, type Doc } from './layout';
@@ -16,7 +17,7 @@ export function maxDelta(tokens: ParsedReportCase['tokens']): number {
   return tokens.reduce((m, t) => Math.max(m, t.delta), 0);
 }
 
-export function drawAnswer(doc: Doc, tokens: ParsedReportCase['tokens']): void {
+export function drawAnswer(doc: Doc, answer: string, tokens: ParsedReportCase['tokens']): void {
   const left = doc.page.margins.left;
   const right = left + contentWidth(doc);
   const peak = maxDelta(tokens);
@@ -31,8 +32,9 @@ export function drawAnswer(doc: Doc, tokens: ParsedReportCase['tokens']): void {
       y = doc.y;
     }
   };
-  for (const token of tokens) {
-    const lines = token.text.split('\n');
+  const pieces = answerPieces(answer, tokens.map((t) => t.text));
+  tokens.forEach((token, t) => {
+    const lines = (pieces[t] as string).split('\n');
     lines.forEach((segment, i) => {
       if (i > 0) newLine();
       const body = segment.trimStart();
@@ -46,7 +48,7 @@ export function drawAnswer(doc: Doc, tokens: ParsedReportCase['tokens']): void {
       doc.fillColor(INK.text).text(body, x, y, { lineBreak: false, underline: token.grounded });
       x += width;
     });
-  }
+  });
   doc.x = left;
   doc.y = y + LINE;
 }

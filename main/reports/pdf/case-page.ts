@@ -4,6 +4,7 @@
  * findings and the metrics.
  */
 import { FAILURE_TAG_LABELS } from '../../../shared/api/annotations';
+import { answerPieces, spanText } from '../../../shared/text/answer-pieces';
 import type { RgbImage } from '../../engine/image/resample';
 import { annotationColour } from '../annotations-layer';
 import { renderThumbnailPng } from '../annotated';
@@ -51,7 +52,7 @@ export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, 
   doc.text(c.prompt, left, doc.y, { width });
 
   heading(doc, 'Answer', `shading = δ (max ${maxDelta(c.tokens).toFixed(3)}), underlined = visually grounded`);
-  drawAnswer(doc, c.tokens);
+  drawAnswer(doc, c.answer, c.tokens);
 
   await drawTokenMaps(doc, c, assets.base);
   drawFindings(doc, c);
@@ -85,9 +86,10 @@ async function drawTokenMaps(doc: Doc, c: ParsedReportCase, base: RgbImage): Pro
   }
 }
 
-function spanText(c: ParsedReportCase, span: { start: number; end: number } | null): string {
+function spanLabel(c: ParsedReportCase, span: { start: number; end: number } | null): string {
   if (!span) return '';
-  const text = c.tokens.filter((t) => t.index >= span.start && t.index < span.end).map((t) => t.text).join('').trim();
+  const pieces = answerPieces(c.answer, c.tokens.map((t) => t.text));
+  const text = spanText(pieces, span.start, span.end);
   const which = span.end - span.start === 1 ? `token ${span.start}` : `tokens ${span.start}–${span.end - 1}`;
   return ` · ${which} “${text}”`;
 }
@@ -96,7 +98,7 @@ function spanText(c: ParsedReportCase, span: { start: number; end: number } | nu
 function findingTitle(c: ParsedReportCase, a: ParsedReportCase['annotations'][number]): { tag: string; detail: string } {
   const sensitive = a.regions.some((r) => r.sensitive) ? ' · sensitive (redacted)' : '';
   const regions = a.regions.length > 0 ? ` · ${a.regions.length} region${a.regions.length > 1 ? 's' : ''}` : '';
-  return { tag: `${FAILURE_TAG_LABELS[a.tag]} [${a.tag}]`, detail: ` · severity ${a.severity}${spanText(c, a.tokenSpan)}${regions}${sensitive}` };
+  return { tag: `${FAILURE_TAG_LABELS[a.tag]} [${a.tag}]`, detail: ` · severity ${a.severity}${spanLabel(c, a.tokenSpan)}${regions}${sensitive}` };
 }
 
 /** Space under each finding (moveDown 0.35 of a 9.5 pt line, rounded up). */

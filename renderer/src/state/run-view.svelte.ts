@@ -74,6 +74,10 @@ export class RunViewState {
   get tokens(): readonly RunToken[] {
     return this.#job?.tokens ?? this.#run?.tokens ?? [];
   }
+  /** The decoded answer of the tokens on show ('' while a job streams: its answer is not known yet). */
+  get answer(): string {
+    return this.#job ? '' : (this.#run?.answer ?? '');
+  }
 
   select(selection: MapSelection): void {
     this.#selection = selection;

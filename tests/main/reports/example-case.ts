@@ -78,6 +78,7 @@ export async function exampleCase(): Promise<ReportCase> {
     },
     style: { colormap: 'inferno', opacity: 0.55, threshold: 0.25, alphaByValue: true },
     prompt: 'What color is the circle, and where is it?',
+    answer: words.map(([text]) => text).join(''),
     tokens,
     tokenMaps,
     annotations: [

@@ -83,12 +83,15 @@ export async function makeCase(options: CaseOptions = {}): Promise<ReportCase> {
     },
     style: { colormap: 'inferno', opacity: 0.6, threshold: 0.2 },
     prompt: options.prompt ?? 'What color is the circle?',
+    // Word-level token texts, as the demo model decodes them: the answer says where the spaces go.
+    answer: 'The circle is orange.',
     tokens: [
       { index: 0, text: 'The', delta: 0, grounded: false },
-      { index: 1, text: ' circle', delta: 0.61, grounded: true },
-      { index: 2, text: ' is', delta: 0, grounded: false },
-      { index: 3, text: ' orange', delta: 0.83, grounded: true },
+      { index: 1, text: 'circle', delta: 0.61, grounded: true },
+      { index: 2, text: 'is', delta: 0, grounded: false },
+      { index: 3, text: 'orange', delta: 0.83, grounded: true },
       { index: 4, text: '.', delta: 0.02, grounded: false },
+      { index: 5, text: '</s>', delta: 0, grounded: false },
     ],
     tokenMaps: [
       { tokenIndex: 1, values: map },

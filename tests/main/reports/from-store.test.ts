@@ -26,6 +26,7 @@ describe('reports/caseFromRun', () => {
     expect(c.title).toBe(`Run ${runId}`);
     expect([c.image.width, c.image.height, c.image.name]).toEqual([WIDTH, HEIGHT, 'meadow-circle.png']);
     expect(c.prompt).toBe('What color is the circle?');
+    expect(c.answer).toBe('The circle is orange.');
     expect(c.overlay.label).toBe('Sentence map (DEX-AR)');
     expect(c.overlay.geometry).toEqual(GEOMETRY);
     // Stored as float32: equal to fp32 precision.

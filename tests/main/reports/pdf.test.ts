@@ -31,7 +31,8 @@ describe('reports/renderReportPdf', () => {
     const text = scratch.text(scratch.write('report.pdf', pdf)).replace(/\s+/g, ' ');
     expect(text).toContain('What color is the circle?');
     expect(text).toContain('Where is the red circle?');
-    expect(text).toContain('The circle is orange.');
+    // Word-level tokens carry no spaces: the case's answer puts them back; `</s>` is set off.
+    expect(text).toContain('The circle is orange. </s>');
     expect(text).toContain('wrong-attribute');
     expect(text).toContain('Wrong attribute');
     expect(text).toContain('The circle is red; the model says orange although it looks at the circle.');
@@ -129,6 +130,19 @@ describe('reports/renderReportPdf', () => {
     // Every token made it, in order (the findings below quote token 3 again).
     const words = text.slice(0, text.indexOf('Findings')).match(/word\d+/g) ?? [];
     expect(words).toEqual(tokens.map((t) => t.text.trim()));
+  });
+
+  it("quotes a finding's token span with the answer's spacing", async () => {
+    const c = await makeCase();
+    const annotations = [{ ...c.annotations[0]!, tokenSpan: { start: 1, end: 4 } }];
+    const text = scratch.text(scratch.write('span.pdf', await renderReportPdf(meta(), [{ ...c, annotations }]))).replace(/\s+/g, ' ');
+    expect(text).toContain('tokens 1–3 “circle is orange”');
+  });
+
+  it('refuses a case whose tokens are out of answer order', async () => {
+    const c = await makeCase();
+    const tokens = [...c.tokens].reverse();
+    await expect(renderReportPdf(meta(), [{ ...c, tokens }])).rejects.toThrow(/tokens\.0\.index.*expected token 0 here/);
   });
 
   it('refuses an empty report', async () => {
