@@ -13,7 +13,7 @@ import argparse
 import hashlib
 import json
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ from models.reference import (
     build_prompt_inputs,
     explain,
 )
+from models.export.manifest import checkpoint_default_layers
 from models.tiny import TINY_SPECS, build_tiny
 
 FORMAT_VERSION = 1
@@ -90,7 +91,10 @@ def write_fixtures(
     inputs = build_prompt_inputs(processor, image, spec.prompt, spec.template)
     answer = answer_token_ids(processor.tokenizer, spec.answer)
 
-    results = {case: explain(model, inputs, answer, settings) for case, settings in CASES.items()}
+    # "default" is what the bundle explains by default: a checkpoint's explain.json overrides the rule.
+    defaults = checkpoint_default_layers(checkpoint, model.config.text_config.num_hidden_layers)
+    cases = CASES if defaults is None else {**CASES, "default": replace(CASES["default"], layers=tuple(defaults))}
+    results = {case: explain(model, inputs, answer, settings) for case, settings in cases.items()}
     documents = {
         "inputs.json": _inputs_document(name, spec, model, processor, inputs, answer, image),
         "logits.json": _logits_document(results["default"]),

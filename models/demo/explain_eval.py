@@ -261,7 +261,7 @@ def evaluate(checkpoint: Path, n: int, seed: int, layers_spec: str = "default",
     num_layers = model.config.text_config.num_hidden_layers
     side = model.config.vision_config.image_size
     size = (side, side)
-    main_layers = parse_layers(layers_spec, num_layers)
+    main_layers = parse_layers(layers_spec, num_layers, checkpoint)
     sweep = layer_ranges(num_layers)
     # All layers once (subsets are cheap); top_k and the final-norm quirk are the recipe knobs.
     settings = DexarSettings(layers=tuple(range(num_layers)), top_k=top_k, double_final_norm=double_final_norm)
@@ -364,7 +364,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--n", type=int, default=1000, help="held-out questions (templates cycle 1..6)")
     p.add_argument("--seed", type=int, default=900001, help="held-out Shapes-QA seed; the training seed is refused")
     p.add_argument("--templates", default="1,2,3,4,5,6", help="question templates to cycle through")
-    p.add_argument("--layers", default="default", help='main layer set: "default", "all", "a-b" or "i,j"')
+    p.add_argument("--layers", default="default", help='main layer set: "default" (the bundle\'s), "official", "all", "a-b" or "i,j"')
     p.add_argument("--out", help="JSON file to write")
     p.add_argument("--max-minutes", type=float, help="stop starting new questions after this long")
     p.add_argument("--top-k", type=int, default=1, help="k of the head scores (official: 1)")

@@ -1,6 +1,9 @@
 """Decoder-layer sets Λ for the demo evaluation: the sweep's contiguous ranges, the --layers
 syntax, and the names tables use for them."""
 
+from pathlib import Path
+
+from models.export.manifest import checkpoint_default_layers
 from models.reference import DexarSettings
 
 
@@ -9,9 +12,14 @@ def layer_ranges(num_layers: int) -> list[tuple[int, ...]]:
     return [tuple(range(a, b + 1)) for a in range(num_layers) for b in range(a, num_layers)]
 
 
-def parse_layers(spec: str, num_layers: int) -> tuple[int, ...]:
-    """"default" (the reference default Λ), "all", "a-b" or "i,j,k" → sorted layer indices."""
-    if spec == "default":
+def parse_layers(spec: str, num_layers: int, checkpoint: Path | None = None) -> tuple[int, ...]:
+    """"default" (the bundle's default Λ: the checkpoint's explain.json, else the official rule),
+    "official" (the last 10 layers, all when L <= 10), "all", "a-b" or "i,j,k" → sorted indices."""
+    if spec == "default" and checkpoint is not None:
+        chosen = checkpoint_default_layers(checkpoint, num_layers)
+        if chosen is not None:
+            return tuple(chosen)
+    if spec in ("default", "official"):
         return DexarSettings().resolve_layers(num_layers)
     if spec == "all":
         return tuple(range(num_layers))

@@ -104,7 +104,7 @@ def export_bundle(hf_dir: str | Path, out_dir: str | Path, *, name: str | None =
         "text": dict(dims.__dict__),
         "tokenizer": mf.tokenizer_section(ckpt, vision["image_token_id"]),
         "prompt": mf.prompt_section(ckpt),
-        "explain": mf.explain_section(dims.num_layers),
+        "explain": mf.explain_section(dims.num_layers, mf.checkpoint_default_layers(hf_path, dims.num_layers)),
         "files": mf.files_section(out_path),
     }
     mf.write_manifest(out_path, manifest)

@@ -26,6 +26,9 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "bund
 DEFAULT_PROMPT_TEMPLATE = "USER: <image>\n{prompt} ASSISTANT:"
 # DEX-AR default layer range: the last 10 layers, all of them when L <= 10 (DESIGN §3).
 DEFAULT_EXPLAIN_LAYERS = 10
+# Optional file in a checkpoint folder that sets the bundle's default layer range instead:
+# {"default_layers": [1, 2], "why": "..."} (the demo model's choice, models/README.md).
+EXPLAIN_DEFAULTS_FILE = "explain.json"
 
 
 def sha256_file(path: Path) -> str:
@@ -88,10 +91,26 @@ def prompt_section(ckpt: Checkpoint) -> dict:
     return {"template": template, "image_placeholder": "<image>", "chat_template": ckpt.chat_template}
 
 
-def explain_section(num_layers: int) -> dict:
+def checkpoint_default_layers(hf_path: Path, num_layers: int) -> list[int] | None:
+    """The default layer range the checkpoint's explain.json names, or None without that file."""
+    path = Path(hf_path) / EXPLAIN_DEFAULTS_FILE
+    if not path.is_file():
+        return None
+    try:
+        layers = json.loads(path.read_text(encoding="utf-8"))["default_layers"]
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ManifestError(str(path), 'a JSON object with "default_layers": [layer, ...]', f"{type(e).__name__}: {e}") from e
+    valid = isinstance(layers, list) and len(layers) > 0 and all(
+        isinstance(x, int) and not isinstance(x, bool) and 0 <= x < num_layers for x in layers)
+    if not valid or layers != sorted(set(layers)):
+        raise ManifestError(f"{path}: default_layers", f"distinct ascending layer indices in [0, {num_layers})", repr(layers))
+    return layers
+
+
+def explain_section(num_layers: int, default_layers: list[int] | None = None) -> dict:
     first = max(0, num_layers - DEFAULT_EXPLAIN_LAYERS)
     return {
-        "default_layers": list(range(first, num_layers)),
+        "default_layers": default_layers if default_layers is not None else list(range(first, num_layers)),
         "norm_twice_last": True,  # official-compatible logit lens on the last layer (DESIGN §3)
         "drop_column_after_image": True,  # official code drops column i0+N from the text set X
     }

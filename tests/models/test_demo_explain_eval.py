@@ -81,6 +81,9 @@ def test_explain_eval_word_kinds_and_layer_specs():
     assert [word_kind(w) for w in ("red", "stars", "three", "top")] == ["color", "shape", "number", "position"]
     assert parse_layers("default", 4) == (0, 1, 2, 3)
     assert parse_layers("default", 12) == tuple(range(2, 12))
+    assert parse_layers("official", 4, COMMITTED) == (0, 1, 2, 3)
+    # The committed checkpoint's explain.json names the demo bundle's own default range.
+    assert parse_layers("default", 4, COMMITTED) == (1, 2)
     assert parse_layers("1-2", 4) == (1, 2)
     assert parse_layers("3,0", 4) == (0, 3)
     with pytest.raises(ValueError):
@@ -189,7 +192,7 @@ def test_explain_eval_head_scores_agree_with_the_reference(checkpoint):
 def test_explain_eval_per_head_table_shape_and_ranges(tmp_path, capsys):
     # The committed demo model: on the random one the filter drops every head, leaving no shares.
     out = tmp_path / "eval.json"
-    main(["--checkpoint", str(COMMITTED), "--n", "2", "--seed", "900001", "--per-head", "--out", str(out)])
+    main(["--checkpoint", str(COMMITTED), "--n", "2", "--seed", "900001", "--layers", "official", "--per-head", "--out", str(out)])
     table = json.loads(out.read_text())["per_head"]
     assert table["layer_sets"] == ["0", "1", "2", "3", "0-3"]
     assert [(r["layer"], r["head"]) for r in table["rows"]] == [(l, h) for l in range(4) for h in range(4)]

@@ -80,3 +80,36 @@ def test_manifest_records_the_training_recipe_when_the_checkpoint_has_one(tiny_c
     assert result.manifest["source"]["training"] == {"seed": 7, "recipe": recipe}
     without = export_bundle(tiny_checkpoints["tiny-llama"], tmp_path / "plain", validate=False, log=lambda _m: None)
     assert "training" not in without.manifest["source"]
+
+
+def test_manifest_takes_the_default_layer_range_from_the_checkpoints_explain_json(tiny_checkpoints, tmp_path):
+    import shutil
+
+    from models.export.bundle import export_bundle
+
+    ckpt = shutil.copytree(tiny_checkpoints["tiny-llama"], tmp_path / "ckpt")
+    plain = export_bundle(ckpt, tmp_path / "plain", validate=False, log=lambda _m: None)
+    num_layers = plain.manifest["text"]["num_layers"]
+    assert plain.manifest["explain"]["default_layers"] == list(range(num_layers))  # the rule: all when L <= 10
+    (ckpt / "explain.json").write_text(json.dumps({"default_layers": [1], "why": "test"}))
+    chosen = export_bundle(ckpt, tmp_path / "chosen", validate=False, log=lambda _m: None)
+    validate_manifest(chosen.manifest)
+    assert chosen.manifest["explain"]["default_layers"] == [1]
+
+
+@pytest.mark.parametrize("content, found", [
+    ('{"default_layers": []}', r"\[\]"),
+    ('{"default_layers": [2, 1]}', r"\[2, 1\]"),
+    ('{"default_layers": [0, 99]}', r"\[0, 99\]"),
+    ('{"default_layers": [true]}', r"\[True\]"),
+    ('{"layers": [1]}', "KeyError"),
+    ("not json", "JSONDecodeError"),
+])
+def test_checkpoint_default_layers_refuses_a_bad_explain_json(tmp_path, content, found):
+    from models.export.manifest import checkpoint_default_layers
+
+    (tmp_path / "explain.json").write_text(content)
+    with pytest.raises(ManifestError, match=found):
+        checkpoint_default_layers(tmp_path, 4)
+    (tmp_path / "explain.json").unlink()
+    assert checkpoint_default_layers(tmp_path, 4) is None

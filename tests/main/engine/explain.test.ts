@@ -48,8 +48,10 @@ for (const bundle of PARITY_BUNDLES) {
 
     it('counterfactual: explains another token at one position, nothing else changes', async () => {
       const inputs = readInputs(bundle);
-      // Single final norm: the last layer's lens score is then exactly the model's logit.
-      const settings = explainSettings(tiny.model, { normTwiceLast: false });
+      // Single final norm: the last layer's lens score is then exactly the model's logit (every
+      // layer explained, whatever the bundle's default range).
+      const all = Array.from({ length: tiny.model.manifest.text.num_layers }, (_, l) => l);
+      const settings = explainSettings(tiny.model, { normTwiceLast: false, layers: all });
       const base = await explainAnswer(tiny.model, inputs.prompt, tiny.image, inputs.answer_ids, settings);
       const position = 1;
       const alternative = base.tokens[position]?.top.find((a) => a.id !== inputs.answer_ids[position])?.id as number;
