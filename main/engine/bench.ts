@@ -6,6 +6,7 @@
  * for the same: its greedy generation plus its explanation loop (the loop alone is printed too).
  */
 import { spawn } from 'node:child_process';
+import { resolveLayers } from '../../shared/dexar/settings';
 import { median } from '../../shared/stats';
 import { explainGeneration, explainSettings } from './explain';
 import { generate } from './generation/generate';
@@ -57,8 +58,8 @@ async function seconds(f: () => Promise<void>): Promise<number> {
 }
 
 /** Runs the reference CLI; returns its JSON timing line. */
-export function runReference(ref: ReferenceRunner, prompt: string, tokens: number, cwd: string): Promise<{ tokens: number; generate_seconds: number; explain_seconds: number; explain_seconds_per_token: number }> {
-  const args = ['-m', 'models.reference', '--hf', ref.checkpoint, '--image', ref.imagePath, '--prompt', prompt, '--max-new-tokens', String(tokens), '--ignore-eos', '--threads', String(ref.threads)];
+export function runReference(ref: ReferenceRunner, prompt: string, tokens: number, layers: readonly number[], cwd: string): Promise<{ tokens: number; generate_seconds: number; explain_seconds: number; explain_seconds_per_token: number }> {
+  const args = ['-m', 'models.reference', '--hf', ref.checkpoint, '--image', ref.imagePath, '--prompt', prompt, '--max-new-tokens', String(tokens), '--ignore-eos', '--layers', layers.join(','), '--threads', String(ref.threads)];
   return new Promise((resolve, reject) => {
     const child = spawn(ref.python, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -79,9 +80,10 @@ export async function benchmark(
   image: PreprocessedImage,
   prompt: string,
   tokenCounts: readonly number[],
-  options: { repeats: number; reference: ReferenceRunner | null; cwd: string; onRow?: (row: BenchRow) => void },
+  options: { repeats: number; reference: ReferenceRunner | null; cwd: string; layers?: readonly number[]; onRow?: (row: BenchRow) => void },
 ): Promise<BenchRow[]> {
-  const settings = explainSettings(model);
+  const settings = explainSettings(model, options.layers ? { layers: options.layers } : {});
+  const layers = resolveLayers(settings, model.manifest.text.num_layers);
   const gen = (n: number) => ({ maxNewTokens: n, stopTokens: [] as number[] });
   // Warm-up: session start-up and first-run allocations are not what is being compared.
   await generate(model, prompt, image, gen(2));
@@ -105,7 +107,8 @@ export async function benchmark(
       explained.push(e);
       ratios.push(e / p);
       if (options.reference && i % 3 === 0) {
-        const r = await runReference(options.reference, prompt, n, options.cwd);
+        // Like for like: the reference explains the engine runs' layer set.
+        const r = await runReference(options.reference, prompt, n, layers, options.cwd);
         referenceTokens = r.tokens;
         const explain = r.explain_seconds_per_token * n;
         const generation = (r.generate_seconds / r.tokens) * n;

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { Engine } from '../../engine/engine';
 import { benchmark, formatBenchRow } from '../../engine/bench';
 import { parseProviders } from '../../engine/onnx';
+import { parseLayerSpec } from '../../../shared/dexar/settings';
 import { decodeRgb, preprocessRgb } from '../../engine/preprocess';
 import { samplesDir } from '../../app/build-paths';
 import { parseFlags, UsageError } from '../args';
@@ -27,6 +28,8 @@ export const usage = `dexar bench --model M [--tokens 8,32] [options]
   --repeats N      rounds per answer length (default 15): plain and explained back to back in
                    each, the reference in every third; medians and per-round ratios (median,
                    range) reported
+  --layers SPEC    explained layers, e.g. "0-3" (default: the bundle's); the reference explains
+                   the same set
   --threads N      threads for onnxruntime and torch (default 1: like for like)
   --ep LIST        execution providers (default cpu, for a like-for-like CPU comparison)`;
 
@@ -42,6 +45,7 @@ export async function run(argv: string[]): Promise<void> {
     repeats: { type: 'string' },
     threads: { type: 'string' },
     ep: { type: 'string' },
+    layers: { type: 'string' },
   });
   if (!flags.model) throw new UsageError('--model is required');
   const tokens = (flags.tokens ?? '8,32').split(',').map(Number);
@@ -50,8 +54,10 @@ export async function run(argv: string[]): Promise<void> {
   const threads = Number(flags.threads ?? 1);
   if (!Number.isInteger(repeats) || repeats < 1 || !Number.isInteger(threads) || threads < 1) throw new UsageError('--repeats and --threads expect positive integers');
   let providers;
+  let layers: number[] | undefined;
   try {
     providers = parseProviders(flags.ep ?? 'cpu');
+    layers = flags.layers === undefined ? undefined : parseLayerSpec(flags.layers);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -72,8 +78,8 @@ export async function run(argv: string[]): Promise<void> {
       checkpoint = buildTiny(python, model.manifest.source.checkpoint, tempCheckpoint, cwd);
     }
     const reference = checkpoint && !flags['no-reference'] ? { python, checkpoint, imagePath, threads } : null;
-    process.stdout.write(`bench ${model.manifest.name} on ${process.platform}-${process.arch}, ${threads} thread(s), providers ${providers.join(',')}, median of ${repeats}\n`);
-    await benchmark(model, image, prompt, tokens, { repeats, reference, cwd, onRow: (row) => process.stdout.write(`${formatBenchRow(row)}\n`) });
+    process.stdout.write(`bench ${model.manifest.name} on ${process.platform}-${process.arch}, ${threads} thread(s), providers ${providers.join(',')}, layers ${(layers ?? model.manifest.explain.default_layers).join(',')}, median of ${repeats}\n`);
+    await benchmark(model, image, prompt, tokens, { repeats, reference, cwd, ...(layers ? { layers } : {}), onRow: (row) => process.stdout.write(`${formatBenchRow(row)}\n`) });
   } finally {
     await engine.close();
     if (tempCheckpoint) await rm(tempCheckpoint, { recursive: true, force: true });
