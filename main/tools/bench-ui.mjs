@@ -10,6 +10,10 @@
 //   --project FILE             scroll this 2,000-run project instead of generating one (~2 min)
 //   --rounds N                 gallery scrolls per renderer (default 3); the median round is reported
 //   --scroll PX                gallery scroll per frame in px (default 120)
+//   --vsync                    frames paced at 60 Hz as a display paces them (default: unpaced,
+//                              so each frame comes as soon as it is ready and the scroll speed in
+//                              px/s depends on the frame time); with it, 20 px a frame is an
+//                              ordinary wheel scroll of 1,200 px/s and 120 px a fling of 7,200 px/s
 //   --baseline-renderer DIR    also scroll with another renderer build (e.g. a copy of
 //                              build/renderer from before a change), rounds interleaved with the
 //                              current build's so both see the same machine load
@@ -38,6 +42,9 @@ const scratchDir = (prefix) => {
   return dir;
 };
 const FRAME_MS = 1000 / 60;
+const VIEWPORT = { width: 1440, height: 900 };
+/** The gallery's cell box (GalleryView.svelte's VirtualGrid), for the control page. */
+const GALLERY_CELL = { width: 220, height: 236, gap: 10 };
 /** A frame that took longer than this was shown twice on a 60 Hz display: dropped. */
 const DROPPED_MS = 1.5 * FRAME_MS;
 
@@ -49,6 +56,7 @@ const { values: flags } = parseArgs({
     scroll: { type: 'string', default: '120' },
     'baseline-renderer': { type: 'string' },
     trace: { type: 'string' },
+    vsync: { type: 'boolean', default: false },
   },
 });
 const parts = new Set(flags.only.split(','));
@@ -88,14 +96,14 @@ const timeToFrame = (page, action) =>
 spawnSync(process.execPath, [join(root, 'main', 'tools', 'build.mjs')], { stdio: 'inherit' });
 const browser = await chromium.launch({
   executablePath: process.env.DEXAR_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-gpu-vsync', '--disable-frame-rate-limit'],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', ...(flags.vsync ? [] : ['--disable-gpu-vsync', '--disable-frame-rate-limit'])],
 });
 const results = [];
 
 // 1 + 2: the sample project with a model, four runs on one image.
 if (parts.has('token') || parts.has('pan')) {
   const host = await serve({ DEXAR_BUNDLES_DIR: process.env.DEXAR_BUNDLES_DIR ?? join(root, 'tests', 'fixtures', 'bundles') });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await page.goto(host.url);
   await page.getByTestId('thumbnail').first().click();
   for (const prompt of ['Describe the image.', 'What color is the star?', 'Where is the red circle?', 'How many squares are there?']) {
@@ -150,52 +158,92 @@ if (parts.has('token') || parts.has('pan')) {
 }
 
 /**
- * One scroll of the gallery from the top, `step` px at every frame, in a fresh page. Returns the
- * frame gaps, how many frames showed a row whose runs were not loaded yet (a blank slot: the
- * next page was fetched too late) and how many elements were created on the way.
+ * Scrolls the element `selector` from the top, `step` px at every frame (requestAnimationFrame),
+ * and returns the frame timestamps. With `probe`, it is the gallery: also counts frames that showed
+ * a row whose runs were not loaded yet (a blank slot: the next page was fetched too late), frames
+ * whose probed card had its thumbnail deferred, and elements created on the way.
  */
+const scrollFrames = (page, selector, step, probe) =>
+  page.evaluate(
+    async ({ selector, step, probe }) => {
+      const grid = document.querySelector(selector);
+      const frames = [];
+      let blank = 0;
+      let deferred = 0;
+      // Elements the page creates while scrolling: what recycling DOM nodes saves, free of load noise.
+      let created = 0;
+      const observer = new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) created += 1 + n.getElementsByTagName('*').length;
+      });
+      observer.observe(grid, { childList: true, subtree: true });
+      await new Promise((done) => {
+        const frame = (t) => {
+          frames.push(t);
+          if (probe) {
+            // A slot in view without a card: its run was not loaded when the frame was drawn.
+            // Two probes 15 px apart, so the 10 px gap between rows never reads as a missing card.
+            const view = grid.getBoundingClientRect();
+            const card = (y) => document.elementFromPoint(view.left + 60, y)?.closest('[data-testid="gallery-item"]');
+            const probed = card(view.bottom - 40) ?? card(view.bottom - 55);
+            if (!probed && grid.scrollTop + grid.clientHeight < grid.scrollHeight - 1) blank++;
+            // A card in view whose thumbnail was deferred (the grid flew past too fast to load it).
+            if (probed && !probed.querySelector('img')?.getAttribute('src')) deferred++;
+          }
+          if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1 || frames.length > 4000) return done();
+          grid.scrollTop += step;
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
+      observer.disconnect();
+      const box = grid.getBoundingClientRect();
+      return { frames, blank, deferred, created, box: { left: box.left, top: box.top, width: grid.clientWidth, height: grid.clientHeight, scrollHeight: grid.scrollHeight } };
+    },
+    { selector, step, probe },
+  );
+
+const frameGaps = (frames) => frames.slice(1).map((t, i) => t - frames[i]);
+
+/** One scroll of the gallery from the top, `step` px at every frame, in a fresh page. */
 async function scrollGallery(url, step, tracePath) {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: VIEWPORT });
   await page.goto(url);
   await page.getByTestId('view-gallery').click();
   await page.getByTestId('gallery-item').first().waitFor();
   await page.waitForTimeout(500); // the first page's thumbnails
   if (tracePath) await browser.startTracing(page, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
-  const run = await page.evaluate(async (step) => {
-    const grid = document.querySelector('[data-testid="gallery-grid"]');
-    const frames = [];
-    let blank = 0;
-    let deferred = 0;
-    // Elements the page creates while scrolling: what recycling DOM nodes saves, free of load noise.
-    let created = 0;
-    const observer = new MutationObserver((records) => {
-      for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) created += 1 + n.getElementsByTagName('*').length;
-    });
-    observer.observe(grid, { childList: true, subtree: true });
-    await new Promise((done) => {
-      const frame = (t) => {
-        frames.push(t);
-        // A slot in view without a card: its run was not loaded when the frame was drawn.
-        // Two probes 15 px apart, so the 10 px gap between rows never reads as a missing card.
-        const view = grid.getBoundingClientRect();
-        const card = (y) => document.elementFromPoint(view.left + 60, y)?.closest('[data-testid="gallery-item"]');
-        const probed = card(view.bottom - 40) ?? card(view.bottom - 55);
-        if (!probed && grid.scrollTop + grid.clientHeight < grid.scrollHeight - 1) blank++;
-        // A card in view whose thumbnail was deferred (the grid flew past too fast to load it).
-        if (probed && !probed.querySelector('img')?.getAttribute('src')) deferred++;
-        if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1 || frames.length > 4000) return done();
-        grid.scrollTop += step;
-        requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
-    });
-    observer.disconnect();
-    return { frames, blank, deferred, created, items: document.querySelector('[data-testid="gallery-count"]').textContent };
-  }, step);
+  const run = await scrollFrames(page, '[data-testid="gallery-grid"]', step, true);
+  const items = await page.getByTestId('gallery-count').textContent();
   if (tracePath) await browser.stopTracing();
   await page.close();
-  const gaps = run.frames.slice(1).map((t, i) => t - run.frames[i]);
-  return { gaps, blank: run.blank, deferred: run.deferred, created: run.created, items: run.items, dropped: gaps.filter((t) => t > DROPPED_MS).length };
+  const gaps = frameGaps(run.frames);
+  return { gaps, blank: run.blank, deferred: run.deferred, created: run.created, items, box: run.box, dropped: gaps.filter((t) => t > DROPPED_MS).length };
+}
+
+/**
+ * The machine's floor: a static page with a scroller of the gallery's size and height, its cards
+ * all in the DOM as plain text (no thumbnails, nothing created or fetched while scrolling) with the
+ * grid's compositing (an opaque composited scroller, a layer per card), scrolled the same way.
+ * Frames it drops are the browser's and the machine's, not the app's.
+ */
+async function scrollControl(box, step) {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  const columns = Math.max(1, Math.floor((box.width + GALLERY_CELL.gap) / (GALLERY_CELL.width + GALLERY_CELL.gap)));
+  const rows = Math.ceil(box.scrollHeight / (GALLERY_CELL.height + GALLERY_CELL.gap));
+  const card = (i) => `<div class="c"><div class="t"></div><p>Run ${i}: what color is the star?</p><p>The star is purple.</p><p>δ̄ 0.21 · max 0.84</p></div>`;
+  const body = Array.from({ length: rows }, (_, r) => `<div class="r">${Array.from({ length: columns }, (_, c) => card(r * columns + c)).join('')}</div>`).join('');
+  await page.setContent(`<!doctype html><meta charset="utf-8"><style>
+    body { margin: 0; background: #121212; font: 12px system-ui, sans-serif; color: #ddd; }
+    #g { position: fixed; left: ${box.left}px; top: ${box.top}px; width: ${box.width}px; height: ${box.height}px; overflow-y: auto; background: #121212; will-change: scroll-position; }
+    .r { display: flex; gap: ${GALLERY_CELL.gap}px; height: ${GALLERY_CELL.height}px; margin-bottom: ${GALLERY_CELL.gap}px; }
+    .c { width: ${GALLERY_CELL.width}px; border: 1px solid #333; border-radius: 6px; background: #1c1c1c; overflow: clip; will-change: transform; contain: size layout style; }
+    .t { height: 120px; background: #2a2a2a; } p { margin: 6px 8px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  </style><div id="g">${body}</div>`);
+  await page.waitForTimeout(300);
+  const run = await scrollFrames(page, '#g', step, false);
+  await page.close();
+  const gaps = frameGaps(run.frames);
+  return { gaps, dropped: gaps.filter((t) => t > DROPPED_MS).length };
 }
 
 /**
@@ -253,26 +301,32 @@ if (parts.has('gallery')) {
     build.host = await serve(build.env, ['--project', project]);
     build.runs = [];
   }
+  const control = [];
   for (let round = 0; round < rounds; round++) {
     for (const build of builds) {
       const trace = round === 0 && flags.trace ? `${flags.trace.replace(/\.json$/, '')}${build === builds[0] ? '' : '-baseline'}.json` : undefined;
       build.runs.push(await scrollGallery(build.host.url, scrollStep, trace));
       if (trace) console.log(`trace (${build.name}): ${trace}\n  ${summariseTrace(trace, build.runs.at(-1).gaps.length)}`);
     }
+    // Interleaved with the gallery's rounds, so both see the same machine load.
+    control.push(await scrollControl(builds[0].runs.at(-1).box, scrollStep));
   }
+  const listRounds = (runs) => runs.map((r) => `${r.dropped}/${r.gaps.length} dropped, median ${median(r.gaps).toFixed(1)} ms`).join('; ');
+  /** The round with the median number of dropped frames stands for the series; all rounds listed. */
+  const medianRound = (runs) => [...runs].sort((a, b) => a.dropped - b.dropped)[Math.floor((runs.length - 1) / 2)];
   for (const build of builds) {
     build.host.stop();
-    // The round with the median number of dropped frames stands for the build; all rounds listed.
-    const ordered = [...build.runs].sort((a, b) => a.dropped - b.dropped);
-    const mid = ordered[Math.floor((ordered.length - 1) / 2)];
+    const mid = medianRound(build.runs);
     const g = stats(mid.gaps);
-    const all = build.runs.map((r) => `${r.dropped}/${r.gaps.length} dropped, median ${median(r.gaps).toFixed(1)} ms`).join('; ');
     const label = builds.length > 1 ? ` (${build.name})` : '';
     results.push(
-      `gallery scroll${label}  ${mid.items}, ${scrollStep} px a frame: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view, ${mid.deferred} with a thumbnail deferred at the probe, ${(mid.created / mid.gaps.length).toFixed(1)} elements created per frame [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${all}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
+      `gallery scroll${label}  ${mid.items}, ${scrollStep} px a frame: ${mid.gaps.length} frames scrolled top to bottom, frame time median ${fmt(g.median)}, p95 ${fmt(g.p95)}, max ${fmt(g.max)}; ${mid.dropped} dropped (> ${DROPPED_MS.toFixed(1)} ms), ${mid.blank} frames with unloaded slots in view, ${mid.deferred} with a thumbnail deferred at the probe, ${(mid.created / mid.gaps.length).toFixed(1)} elements created per frame [median of ${rounds} round${rounds === 1 ? '' : 's'}: ${listRounds(build.runs)}] ${build.runs.every((r) => r.dropped === 0) ? 'PASS' : 'FAIL'}`,
     );
   }
+  const c = medianRound(control);
+  const cg = stats(c.gaps);
+  results.push(`  control: a static page of the same size and height (text cards all in the DOM, no thumbnails), scrolled the same way: ${c.dropped} dropped of ${c.gaps.length}, frame time median ${fmt(cg.median)}, p95 ${fmt(cg.p95)}, max ${fmt(cg.max)} [${listRounds(control)}]`);
 }
 
 await browser.close();
-console.log(`\nDEX-AR Workstation UI benchmark (Chromium, no vsync)\n${results.map((r) => `  ${r}`).join('\n')}`);
+console.log(`\nDEX-AR Workstation UI benchmark (Chromium, ${flags.vsync ? 'vsync: 60 Hz frames' : 'no vsync'})\n${results.map((r) => `  ${r}`).join('\n')}`);
