@@ -3,7 +3,9 @@
 // the headless host, from frame timestamps (requestAnimationFrame):
 //   1. switching the displayed token map (click → next frame drawn), target < 16 ms median;
 //   2. panning four synchronised compare panes with a real drag, target ≥ 50 fps;
-//   3. scrolling a 2,000-run gallery top to bottom, 120 px a frame, target: no dropped frame.
+//   3. scrolling a 2,000-run gallery top to bottom, 120 px a frame, target: no dropped frame;
+//      beside it, rounds interleaved, a control page (the gallery's size and compositing, static
+//      text cards) scrolled the same way: the frames the browser drops on this machine anyway.
 //
 // Options (after `--` with npm run):
 //   --only token,pan,gallery   run only these parts (default: all three)
