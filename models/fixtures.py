@@ -52,7 +52,8 @@ class FixtureInputs:
     )
 
 GENERATION_STEPS = 5
-# The two settings cases every fixture carries: the official defaults, and every switch flipped.
+# The two settings cases every fixture carries: the bundle's defaults (official unless the
+# checkpoint's explain.json names its layers; see write_fixtures), and every switch flipped.
 CASES: dict[str, DexarSettings] = {
     "default": DexarSettings(),
     "variant": DexarSettings(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FAILURE_TAGS, RegionSchema, SEVERITIES, TokenSpanSchema } from '../../shared/api/annotations';
 import { DisplayGeometrySchema } from '../../shared/api/runs';
 import { COLORMAP_NAMES, type ColormapName } from '../../shared/heatmap/colormap';
+import { answerPieces } from '../../shared/text/answer-pieces';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
 
@@ -117,7 +118,9 @@ export const ReportCaseSchema = z
       if (m.values.length !== cells) ctx.addIssue({ code: 'custom', path: ['tokenMaps', i, 'values'], message: `expected ${cells} values (the overlay's ${c.overlay.gh}×${c.overlay.gw} grid), found ${m.values.length}` });
       if (!c.tokens.some((t) => t.index === m.tokenIndex)) ctx.addIssue({ code: 'custom', path: ['tokenMaps', i, 'tokenIndex'], message: `token ${m.tokenIndex} is not in the answer` });
     });
-  });
+  })
+  // Each token as the answer reads it (with the gap before it), for the answer line and quotes.
+  .transform((c) => ({ ...c, pieces: answerPieces(c.answer, c.tokens.map((t) => t.text)) }));
 export type ReportCase = z.input<typeof ReportCaseSchema>;
 export type ParsedReportCase = z.output<typeof ReportCaseSchema>;
 

@@ -191,7 +191,8 @@ const scrollFrames = (page, selector, step, probe) =>
             // A card in view whose thumbnail was deferred (the grid flew past too fast to load it).
             if (probed && !probed.querySelector('img')?.getAttribute('src')) deferred++;
           }
-          if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1 || frames.length > 4000) return done();
+          // The bottom, or twice the frames it takes (a guard against a grid that never gets there).
+          if (grid.scrollTop + grid.clientHeight >= grid.scrollHeight - 1 || frames.length > 2 * (grid.scrollHeight / step) + 100) return done();
           grid.scrollTop += step;
           requestAnimationFrame(frame);
         };

@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Engine } from '../../engine/engine';
 import { benchmark, formatBenchRow } from '../../engine/bench';
+import { explainSettings } from '../../engine/explain';
 import { parseProviders } from '../../engine/onnx';
-import { parseLayerSpec } from '../../../shared/dexar/settings';
+import { parseLayerSpec, resolveLayers } from '../../../shared/dexar/settings';
 import { decodeRgb, preprocessRgb } from '../../engine/preprocess';
 import { samplesDir } from '../../app/build-paths';
 import { parseFlags, UsageError } from '../args';
@@ -70,6 +71,12 @@ export async function run(argv: string[]): Promise<void> {
   let tempCheckpoint: string | null = null;
   try {
     const model = await engine.open(flags.model, providers, threads);
+    let explained: number[];
+    try {
+      explained = resolveLayers(explainSettings(model, layers ? { layers } : {}), model.manifest.text.num_layers);
+    } catch (err) {
+      throw new UsageError(`--layers: ${(err as Error).message}`);
+    }
     const image = preprocessRgb(await decodeRgb(imagePath), model.manifest.preprocessing);
     const committed = join(cwd, 'models', 'checkpoints', model.manifest.source.checkpoint);
     let checkpoint = flags.hf ? resolve(flags.hf) : existsSync(join(committed, 'config.json')) ? committed : null;
@@ -78,8 +85,8 @@ export async function run(argv: string[]): Promise<void> {
       checkpoint = buildTiny(python, model.manifest.source.checkpoint, tempCheckpoint, cwd);
     }
     const reference = checkpoint && !flags['no-reference'] ? { python, checkpoint, imagePath, threads } : null;
-    process.stdout.write(`bench ${model.manifest.name} on ${process.platform}-${process.arch}, ${threads} thread(s), providers ${providers.join(',')}, layers ${(layers ?? model.manifest.explain.default_layers).join(',')}, median of ${repeats}\n`);
-    await benchmark(model, image, prompt, tokens, { repeats, reference, cwd, ...(layers ? { layers } : {}), onRow: (row) => process.stdout.write(`${formatBenchRow(row)}\n`) });
+    process.stdout.write(`bench ${model.manifest.name} on ${process.platform}-${process.arch}, ${threads} thread(s), providers ${providers.join(',')}, layers ${explained.join(',')}, median of ${repeats}\n`);
+    await benchmark(model, image, prompt, tokens, { repeats, reference, cwd, layers: explained, onRow: (row) => process.stdout.write(`${formatBenchRow(row)}\n`) });
   } finally {
     await engine.close();
     if (tempCheckpoint) await rm(tempCheckpoint, { recursive: true, force: true });

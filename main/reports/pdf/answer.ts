@@ -3,7 +3,6 @@
  * grounded tokens underlined. Every token is real text placed at its own position, so the answer
  * stays selectable and searchable while carrying the shading.
  */
-import { answerPieces } from '../../../shared/text/answer-pieces';
 import type { ParsedReportCase } from '../types';
 import { FONT } from './fonts';
 import { bottomLimit, contentWidth, INK, type Doc } from './layout';
@@ -17,7 +16,8 @@ export function maxDelta(tokens: ParsedReportCase['tokens']): number {
   return tokens.reduce((m, t) => Math.max(m, t.delta), 0);
 }
 
-export function drawAnswer(doc: Doc, answer: string, tokens: ParsedReportCase['tokens']): void {
+export function drawAnswer(doc: Doc, c: Pick<ParsedReportCase, 'tokens' | 'pieces'>): void {
+  const { tokens, pieces } = c;
   const left = doc.page.margins.left;
   const right = left + contentWidth(doc);
   const peak = maxDelta(tokens);
@@ -32,7 +32,6 @@ export function drawAnswer(doc: Doc, answer: string, tokens: ParsedReportCase['t
       y = doc.y;
     }
   };
-  const pieces = answerPieces(answer, tokens.map((t) => t.text));
   tokens.forEach((token, t) => {
     const lines = (pieces[t] as string).split('\n');
     lines.forEach((segment, i) => {

@@ -4,7 +4,7 @@
  * findings and the metrics.
  */
 import { FAILURE_TAG_LABELS } from '../../../shared/api/annotations';
-import { answerPieces, spanText } from '../../../shared/text/answer-pieces';
+import { spanText } from '../../../shared/text/answer-pieces';
 import type { RgbImage } from '../../engine/image/resample';
 import { annotationColour } from '../annotations-layer';
 import { renderThumbnailPng } from '../annotated';
@@ -52,7 +52,7 @@ export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, 
   doc.text(c.prompt, left, doc.y, { width });
 
   heading(doc, 'Answer', `shading = δ (max ${maxDelta(c.tokens).toFixed(3)}), underlined = visually grounded`);
-  drawAnswer(doc, c.answer, c.tokens);
+  drawAnswer(doc, c);
 
   await drawTokenMaps(doc, c, assets.base);
   drawFindings(doc, c);
@@ -88,8 +88,7 @@ async function drawTokenMaps(doc: Doc, c: ParsedReportCase, base: RgbImage): Pro
 
 function spanLabel(c: ParsedReportCase, span: { start: number; end: number } | null): string {
   if (!span) return '';
-  const pieces = answerPieces(c.answer, c.tokens.map((t) => t.text));
-  const text = spanText(pieces, span.start, span.end);
+  const text = spanText(c.pieces, span.start, span.end);
   const which = span.end - span.start === 1 ? `token ${span.start}` : `tokens ${span.start}–${span.end - 1}`;
   return ` · ${which} “${text}”`;
 }
