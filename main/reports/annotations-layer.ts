@@ -6,8 +6,11 @@
 import type { ParsedReportCase } from './types';
 import { rasterizeRegion } from './regions';
 
-/** Distinct, saturated colours that stay visible over the heatmap colormaps. */
-export const ANNOTATION_COLOURS = ['#00e5ff', '#76ff03', '#ff4081', '#ffea00', '#ffffff', '#e040fb'] as const;
+/**
+ * Distinct, saturated colours that stay visible over the heatmap colormaps; none white (lost on
+ * light images and as a swatch on paper); ten findings before one repeats.
+ */
+export const ANNOTATION_COLOURS = ['#00e5ff', '#76ff03', '#ff4081', '#ffea00', '#e040fb', '#ff9100', '#2979ff', '#1de9b6', '#ff1744', '#c6ff00'] as const;
 
 export function annotationColour(index: number): string {
   return ANNOTATION_COLOURS[index % ANNOTATION_COLOURS.length] as string;

@@ -45,6 +45,14 @@ function hasSensitive(cases: readonly ReportCase[]): boolean {
 }
 
 /** The project's display name: its file name without the extension. */
+/** A report title quotes at most this much of a prompt (the case page prints it whole). */
+const TITLE_PROMPT_CHARS = 80;
+
+function shortPrompt(prompt: string): string {
+  const flat = prompt.replace(/\s+/g, ' ').trim();
+  return flat.length <= TITLE_PROMPT_CHARS ? flat : `${flat.slice(0, TITLE_PROMPT_CHARS - 1).trimEnd()}…`;
+}
+
 export function projectDisplayName(path: string): string {
   return basename(path, extname(path));
 }
@@ -65,7 +73,7 @@ export async function exportReport(project: Project, options: ExportReportOption
   } else {
     const gallery = 'galleryId' in source ? project.getGallery(source.galleryId) : undefined;
     const first = cases[0] as ReportCase;
-    const title = gallery ? `Gallery “${gallery.name}”` : cases.length > 1 ? `Comparison of runs ${runIds.join(', ')}` : `${first.title}: ${first.prompt}`;
+    const title = gallery ? `Gallery “${gallery.name}”` : cases.length > 1 ? `Comparison of runs ${runIds.join(', ')}` : `${first.title}: ${shortPrompt(first.prompt)}`;
     data = await renderReportPdf({ projectName: options.projectName, date: options.date ?? new Date(), title }, cases, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -36,6 +36,18 @@ function modelGeometry(project: Project, run: RunDetail): DisplayGeometry {
   throw new DexarError('not-found', `run ${run.id}: model ${run.modelName} (${run.modelSha.slice(0, 12)}…) has no preprocessing geometry in the project; expected manifest.geometry with pad/resize/crop`);
 }
 
+/**
+ * The settings a run used: what was asked (null = the default) overlaid with what the engine
+ * recorded it resolved (the layers explained, the logit-lens quirks); unset requests left out.
+ */
+function settingsOf(run: RunDetail, provenance: Record<string, unknown>): Record<string, unknown> {
+  const asked = isRecord(run.settings) ? run.settings : {};
+  const used = isRecord(provenance.settings) ? provenance.settings : {};
+  // Once the layers are resolved, the count the default rule would have used says nothing.
+  const resolved = Array.isArray(used.layers);
+  return Object.fromEntries(Object.entries({ ...asked, ...used }).filter(([key, value]) => value !== null && !(resolved && key === 'defaultLayerCount')));
+}
+
 function provenanceOf(run: RunDetail): ReportProvenance {
   const p = isRecord(run.provenance) ? run.provenance : {};
   const providers = isRecord(p.providers) ? [...new Set(Object.values(p.providers).map(String))] : [];
@@ -43,7 +55,7 @@ function provenanceOf(run: RunDetail): ReportProvenance {
     modelName: run.modelName,
     modelSha256: run.modelSha,
     provider: providers.length > 0 ? providers.join(', ') : 'unknown',
-    settings: isRecord(run.settings) ? run.settings : {},
+    settings: settingsOf(run, p),
     appVersion: typeof p.appVersion === 'string' ? p.appVersion : 'unknown',
   };
 }
@@ -76,6 +88,7 @@ export function caseFromRun(project: Project, runId: number, options: FromStoreO
   const metrics = options.metrics?.(runId);
   return {
     title: `Run ${run.id}`,
+    status: run.status,
     image: { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), width: image.width, height: image.height, name: image.name },
     overlay: { ...overlay, geometry: modelGeometry(project, run) },
     style: options.style ?? { ...DEFAULT_OVERLAY, range: [...DEFAULT_OVERLAY.range] },

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { FAILURE_TAGS, RegionSchema, SEVERITIES, TokenSpanSchema } from '../../shared/api/annotations';
-import { DisplayGeometrySchema } from '../../shared/api/runs';
+import { DisplayGeometrySchema, RUN_STATUSES } from '../../shared/api/runs';
 import { COLORMAP_NAMES, type ColormapName } from '../../shared/heatmap/colormap';
 import { answerPieces } from '../../shared/text/answer-pieces';
 
@@ -95,6 +95,8 @@ export const ReportCaseSchema = z
   .object({
     /** How the report names the case ("Run 12"). */
     title: z.string(),
+    /** A failed or cancelled run is marked as such on its page: its answer and maps are partial. */
+    status: z.enum(RUN_STATUSES).default('complete'),
     image: ReportImageSchema,
     overlay: ReportOverlaySchema,
     style: ReportStyleSchema,

@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { CorruptProjectError, NewerProjectVersionError, NotAProjectError, StoreNotFoundError } from './errors';
+import { CorruptProjectError, NewerProjectVersionError, NotAProjectError, ProjectFileMissingError } from './errors';
 import { DEXAR_APPLICATION_ID } from './migrations/0010-core';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations/index';
 import { sqliteBindingOptions } from './native-binding';
@@ -39,7 +39,7 @@ export function openProjectDatabase(path: string, options: OpenOptions = {}): Da
     size = stat.size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    if (!options.create) throw new StoreNotFoundError('project file', file);
+    if (!options.create) throw new ProjectFileMissingError(file);
     return createProject(file, options);
   }
   if (size === 0) throw new NotAProjectError(file, 'the file is empty (0 bytes)');

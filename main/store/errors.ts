@@ -44,6 +44,13 @@ export class StoreNotFoundError extends DexarError {
   }
 }
 
+/** The project file to open does not exist (and the caller did not ask to create it). */
+export class ProjectFileMissingError extends DexarError {
+  constructor(file: string) {
+    super('not-found', `project file ${file} does not exist`, 'ProjectFileMissingError');
+  }
+}
+
 /** Input to a writer is inconsistent (e.g. a heatmap with gh·gw ≠ values.length). Nothing written. */
 export class StoreInputError extends DexarError {
   constructor(message: string) {

@@ -1,4 +1,5 @@
 /** `dexar report`: a run or a gallery of a project as a review-board PDF, or one run as an annotated PNG. */
+import { extname } from 'node:path';
 import { openProject } from '../../store';
 import { exportReport, projectDisplayName } from '../../reports/export';
 import { parseFlags, positiveInt, UsageError } from '../args';
@@ -28,9 +29,13 @@ export async function run(argv: string[]): Promise<void> {
   if (!flags.project || !flags.out) throw new UsageError('--project and --out are required');
   const runIds = (flags.run ?? []).map((raw) => positiveInt('run', raw) as number);
   const galleryId = positiveInt('gallery', flags.gallery);
-  if ((runIds.length === 0) === (galleryId === undefined)) throw new UsageError('give --run ID (one or more) or --gallery ID, not both');
+  if (runIds.length > 0 && galleryId !== undefined) throw new UsageError('give --run ID (one or more) or --gallery ID, not both');
+  if (runIds.length === 0 && galleryId === undefined) throw new UsageError('give --run ID (one or more) or --gallery ID');
   const format = flags.format ?? 'pdf';
   if (format !== 'pdf' && format !== 'png') throw new UsageError(`--format expects pdf or png, got ${JSON.stringify(format)}`);
+  if (format === 'png' && (galleryId !== undefined || runIds.length > 1)) throw new UsageError('--format png exports one run (--run ID); a gallery or a comparison is a PDF');
+  const ext = extname(flags.out).toLowerCase();
+  if (ext !== '' && ext !== `.${format}`) throw new UsageError(`--out ${flags.out}: a ${format.toUpperCase()} file should end in .${format} (or give --format ${ext.slice(1)})`);
   const token = flags.token === undefined ? undefined : Number(flags.token);
   if (token !== undefined && !(Number.isInteger(token) && token >= 0)) throw new UsageError(`--token expects a token index ≥ 0, got ${JSON.stringify(flags.token)}`);
   const date = flags.date === undefined ? undefined : new Date(flags.date);
@@ -52,7 +57,7 @@ export async function run(argv: string[]): Promise<void> {
       onProgress: (p) => bar.update(p.done, p.total, p.caseTitle),
       signal: controller.signal,
     });
-    const runs = result.runIds.length === 1 ? `run ${result.runIds[0]}` : `${result.runIds.length} runs`;
+    const runs = (result.runIds.length === 1 ? `run ${result.runIds[0]}` : `${result.runIds.length} runs`) + (galleryId !== undefined ? ` (gallery ${galleryId})` : '');
     process.stdout.write(`${format.toUpperCase()} report of ${runs} written to ${result.path} (${result.bytes} bytes, sha256 ${result.sha256})${result.redacted ? '; sensitive regions blurred' : ''}\n`);
   } finally {
     bar.done();

@@ -34,6 +34,7 @@ export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, 
   const titleWidth = doc.widthOfString(c.title);
   doc.font(FONT.regular).fontSize(9).fillColor(INK.muted).text(position, left + titleWidth + 10, top + 4.5, { lineBreak: false });
   doc.text(`${c.image.name} · ${c.image.width}×${c.image.height} px · ${c.provenance.modelName} (sha256 ${c.provenance.modelSha256.slice(0, 12)}…) · ${c.provenance.provider}`, left, top + 20, { width });
+  if (c.status !== 'complete') doc.font(FONT.bold).fillColor(INK.accent).text(`Run ${c.status}: its answer and maps are partial.`, left, doc.y, { width });
   doc.moveDown(0.4);
 
   const scale = Math.min(width / c.image.width, IMAGE_MAX_HEIGHT / c.image.height);

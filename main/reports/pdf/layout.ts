@@ -43,6 +43,20 @@ export function heading(doc: Doc, text: string, note?: string, keepWith = 17): v
   doc.font(FONT.regular).fontSize(10).fillColor(INK.text);
 }
 
+/** `text` cut with an ellipsis to fit `width` points on one line in the current font. */
+export function fitLine(doc: Doc, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  // The longest prefix that fits with the ellipsis (width grows with length: binary search).
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (doc.widthOfString(`${text.slice(0, mid).trimEnd()}…`) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo).trimEnd()}…`;
+}
+
 /** What each page shows in its margins, recorded while pages are added and drawn at the end. */
 export interface PageMarks {
   /** The case the page belongs to (null: the cover). */
@@ -64,8 +78,11 @@ export function drawPageMarks(doc: Doc, marks: readonly PageMarks[], footer: str
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.font(FONT.regular).fontSize(7.5).fillColor(INK.muted);
-    doc.text(`${footer} · page ${i - range.start + 1} of ${range.count}`, doc.page.margins.left, doc.page.height - 28, { width: contentWidth(doc), align: 'center', lineBreak: false });
-    if (mark?.caseTitle && !mark.first) doc.text(`${mark.caseTitle} (continued)`, doc.page.margins.left, 20, { width: contentWidth(doc), lineBreak: false });
+    // One line each, whatever the title's length: a wrapped footer would spill onto new pages.
+    const page = ` · page ${i - range.start + 1} of ${range.count}`;
+    const width = contentWidth(doc);
+    doc.text(fitLine(doc, footer, width - doc.widthOfString(page)) + page, doc.page.margins.left, doc.page.height - 28, { width, align: 'center', lineBreak: false });
+    if (mark?.caseTitle && !mark.first) doc.text(fitLine(doc, `${mark.caseTitle} (continued)`, width), doc.page.margins.left, 20, { width, lineBreak: false });
     doc.page.margins.bottom = bottom;
   }
 }

@@ -83,5 +83,9 @@ describe('cli/report', () => {
     expect(scratch.text(join(scratch.dir, 'one.pdf'))).toContain(MODEL_SHA);
     await expect(reportCommand(['--project', store.path, '--run', '1', '--gallery', '1', '--out', 'x.pdf'])).rejects.toThrow(/give --run ID \(one or more\) or --gallery ID, not both/);
     await expect(reportCommand(['--project', store.path, '--run', '1', '--format', 'svg', '--out', 'x.svg'])).rejects.toThrow(/--format expects pdf or png/);
+    await expect(reportCommand(['--project', store.path, '--out', 'x.pdf'])).rejects.toThrow(/^give --run ID \(one or more\) or --gallery ID$/);
+    await expect(reportCommand(['--project', store.path, '--gallery', '1', '--format', 'png', '--out', 'x.png'])).rejects.toThrow(/--format png exports one run/);
+    await expect(reportCommand(['--project', store.path, '--run', '1', '--format', 'pdf', '--out', 'x.png'])).rejects.toThrow(/a PDF file should end in \.pdf/);
+    await expect(reportCommand(['--project', join(scratch.dir, 'none.dexar'), '--run', '1', '--out', 'x.pdf'])).rejects.toThrow(/project file .*none\.dexar does not exist/);
   });
 });

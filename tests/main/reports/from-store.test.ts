@@ -51,6 +51,24 @@ describe('reports/caseFromRun', () => {
     expect(c.overlay.values[3 * GRID + 5]).toBeCloseTo(hotMap()[3 * GRID + 5]! * 0.8, 5);
   });
 
+  it('shows the settings a run used and its status', () => {
+    const runId = project.saveRun({
+      imageSha,
+      promptText: 'What color is the circle?',
+      modelSha: MODEL_SHA,
+      settings: { layers: null, topK: 1, answer: null, maxNewTokens: 32 },
+      provenance: { appVersion: '0.1.0', settings: { layers: [1, 2], defaultLayerCount: 10, topK: 1, normTwiceLast: true } },
+      timings: {},
+      answer: 'The circle',
+      status: 'cancelled',
+      tokens: tokens(['The', 'circle'], [0, 0.5]),
+      heatmaps: [{ kind: 'sentence', tokenIndex: null, gh: GRID, gw: GRID, values: hotMap() }],
+    });
+    const c = caseFromRun(project, runId);
+    expect(c.provenance.settings).toEqual({ layers: [1, 2], topK: 1, maxNewTokens: 32, normTwiceLast: true });
+    expect(c.status).toBe('cancelled');
+  });
+
   it('names the missing run or model geometry', () => {
     expect(() => caseFromRun(project, 99)).toThrow(/run 99 is not in this project/);
     project.addModel({ sha256: 'b'.repeat(64), name: 'bare', manifest: {} });

@@ -145,6 +145,23 @@ describe('reports/renderReportPdf', () => {
     await expect(renderReportPdf(meta(), [{ ...c, tokens }])).rejects.toThrow(/tokens\.0\.index.*expected token 0 here/);
   });
 
+  it('keeps footers and continuation headers on one line however long the title is', async () => {
+    const c = await makeCase();
+    const title = `Run 12: ${'what colour is the very long and winding description of the circle '.repeat(8)}`;
+    const long = scratch.write('long-title.pdf', await renderReportPdf({ ...meta(), title }, [{ ...c, title }]));
+    const short = scratch.write('short-title.pdf', await renderReportPdf(meta(), [c]));
+    expect(scratch.pageCount(long)).toBe(scratch.pageCount(short));
+    const footer = scratch.text(long).split('\n').find((line) => line.includes('page 1 of'));
+    expect(footer).toMatch(/…\s·\spage 1 of \d+$/);
+  });
+
+  it('marks a run that did not complete', async () => {
+    const c = await makeCase();
+    const text = scratch.text(scratch.write('failed.pdf', await renderReportPdf(meta(), [{ ...c, status: 'failed' }])));
+    expect(text).toContain('Run failed: its answer and maps are partial.');
+    expect(scratch.text(scratch.write('complete.pdf', await renderReportPdf(meta(), [c])))).not.toContain('partial');
+  });
+
   it('refuses an empty report', async () => {
     await expect(renderReportPdf(meta(), [])).rejects.toThrow(/at least one case/);
   });

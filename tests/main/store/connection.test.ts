@@ -9,7 +9,7 @@ import {
   NewerProjectVersionError,
   NotAProjectError,
   openProject,
-  StoreNotFoundError,
+  ProjectFileMissingError,
 } from '../../../main/store/index';
 import { MODEL_SHA, projectWithImage, sha256File, tempDir } from './fixtures/helpers';
 
@@ -53,7 +53,8 @@ describe('store/connection.openProjectDatabase', () => {
 
   it('does not create a missing file unless asked', () => {
     const path = join(tmp.dir, 'missing.dexar');
-    expect(() => openProject(path)).toThrow(StoreNotFoundError);
+    expect(() => openProject(path)).toThrow(ProjectFileMissingError);
+    expect(() => openProject(path)).toThrow(`project file ${path} does not exist`);
     expect(existsSync(path)).toBe(false);
   });
 
