@@ -105,12 +105,14 @@ function findingTitle(c: ParsedReportCase, a: ParsedReportCase['annotations'][nu
 const FINDING_GAP = 5;
 
 /**
- * Points a finding needs before a page break is acceptable: its title (measured, it may wrap)
- * and the first line of its notes. Measured in the bold face, which is the wider of the two.
+ * Points a finding needs before a page break is acceptable: its title (the bold tag, then the
+ * detail in the regular face; it may wrap) and the first line of its notes.
  */
 function findingHeadHeight(doc: Doc, c: ParsedReportCase, a: ParsedReportCase['annotations'][number], width: number): number {
   const { tag, detail } = findingTitle(c, a);
-  const title = doc.font(FONT.bold).fontSize(9.5).heightOfString(tag + detail, { width });
+  const tagWidth = doc.font(FONT.bold).fontSize(9.5).widthOfString(tag);
+  const detailWidth = doc.font(FONT.regular).fontSize(9.5).widthOfString(detail);
+  const title = Math.max(1, Math.ceil((tagWidth + detailWidth) / width)) * doc.currentLineHeight(true);
   const notes = a.notes.trim().length > 0 ? doc.font(FONT.regular).fontSize(9.5).currentLineHeight(true) : 0;
   return title + notes + FINDING_GAP;
 }
