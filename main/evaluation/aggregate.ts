@@ -73,7 +73,9 @@ export function summariseByGroup(records: readonly QuestionRecord[], methods: re
   return { overall: summarise(records, methods), groups: Object.fromEntries([...byGroup].map(([g, rs]) => [g, summarise(rs, methods)])) };
 }
 
-const CSV_COLUMNS = ['group', 'method', 'questions', 'accuracy', 'pointing_game', 'grounded_tokens', 'soft_iou', 'snr_map_mean', 'snr_map_median', 'snr_tokens', 'auc_positive', 'auc_negative', 'auc_positive_median', 'auc_negative_median'] as const;
+// soft_iou and snr_map are means over the questions that have a grounded region, which can be
+// fewer than `questions`: their own counts sit beside them.
+const CSV_COLUMNS = ['group', 'method', 'questions', 'accuracy', 'pointing_game', 'grounded_tokens', 'soft_iou', 'soft_iou_questions', 'snr_map_mean', 'snr_map_median', 'snr_map_questions', 'snr_tokens', 'auc_positive', 'auc_negative', 'auc_positive_median', 'auc_negative_median'] as const;
 
 /** One row per (group, method), "overall" first; empty cells for undefined values. */
 export function metricsCsv(summary: { overall: GroupSummary; groups: Record<string, GroupSummary> }): string {
@@ -81,7 +83,7 @@ export function metricsCsv(summary: { overall: GroupSummary; groups: Record<stri
   const lines: string[] = [CSV_COLUMNS.join(',')];
   for (const [group, g] of [['overall', summary.overall] as const, ...Object.entries(summary.groups)]) {
     for (const [method, m] of Object.entries(g.methods)) {
-      const row = [group, method, g.questions, g.accuracy, m.pointing_game, m.grounded_tokens, m.soft_iou, m.snr_map_mean, m.snr_map_median, m.snr_tokens, m.perturbation?.auc_positive, m.perturbation?.auc_negative, m.perturbation?.auc_positive_median, m.perturbation?.auc_negative_median];
+      const row = [group, method, g.questions, g.accuracy, m.pointing_game, m.grounded_tokens, m.soft_iou, m.soft_iou_questions, m.snr_map_mean, m.snr_map_median, m.snr_map_questions, m.snr_tokens, m.perturbation?.auc_positive, m.perturbation?.auc_negative, m.perturbation?.auc_positive_median, m.perturbation?.auc_negative_median];
       lines.push(row.map(cell).join(','));
     }
   }
