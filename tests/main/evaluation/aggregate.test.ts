@@ -50,7 +50,7 @@ describe('evaluation/summariseByGroup, metricsCsv', () => {
     expect(s.groups.count?.methods.dexar?.snr_map_mean).toBeNull();
     const csv = metricsCsv(s).trim().split('\n');
     expect(csv).toHaveLength(4);
-    expect(csv[1]).toBe('overall,dexar,3,0.333333,0.5,3,0.375,2,2,2,1.7,1.1,1.7,1.1');
-    expect(csv[3]).toBe('count,dexar,1,0,0.5,1,0.25,,,3,2.1,1.3,2.1,1.3'); // SNR_tokens 0.3 / mean(0, 0.2)
+    expect(csv[1]).toBe('overall,dexar,3,0.333333,0.5,3,0.375,2,2,2,1,2,1.7,1.1,1.7,1.1');
+    expect(csv[3]).toBe('count,dexar,1,0,0.5,1,0.25,1,,,0,3,2.1,1.3,2.1,1.3'); // SNR_tokens 0.3 / mean(0, 0.2)
   });
 });
