@@ -6,6 +6,11 @@
  */
 import ort from 'onnxruntime-node';
 
+// A provider that cannot start is reported once, as a notice with its reason (below); without
+// this, onnxruntime's own logger also prints each failed attempt's native error lines to stderr.
+// Failures that matter still surface: every error is thrown to the caller.
+ort.env.logLevel = 'fatal';
+
 export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'cpu';
 export const PROVIDER_NAMES: readonly ProviderName[] = ['cuda', 'dml', 'coreml', 'cpu'];
 
