@@ -17,6 +17,7 @@ const ManifestHeadSchema = z.object({
   family: z.string(),
   vision: z.object({ grid: z.tuple([z.number(), z.number()]), image_size: z.tuple([z.number(), z.number()]) }),
   text: z.object({ num_layers: z.number() }),
+  explain: z.object({ default_layers: z.array(z.number()) }),
   preprocessing: DisplayGeometrySchema,
 });
 
@@ -30,6 +31,7 @@ export async function readModelSummary(ref: string, folder: string): Promise<Mod
     manifestSha256: createHash('sha256').update(raw).digest('hex'),
     grid: head.vision.grid,
     numLayers: head.text.num_layers,
+    defaultLayers: head.explain.default_layers,
     imageSize: head.vision.image_size,
     geometry: head.preprocessing,
   };

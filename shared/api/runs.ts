@@ -162,6 +162,8 @@ export const ModelSummarySchema = z.object({
   manifestSha256: Sha256Schema,
   grid: z.tuple([z.number().int().positive(), z.number().int().positive()]),
   numLayers: z.number().int().positive(),
+  /** The layers DEX-AR explains when the run does not say (the bundle's manifest.explain.default_layers). */
+  defaultLayers: z.array(z.number().int().nonnegative()).min(1),
   imageSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
   geometry: DisplayGeometrySchema,
 });
