@@ -20,7 +20,7 @@ export const usage = `dexar explain --model M --image F --prompt T --out DIR [op
   --max-new-tokens N    tokens to generate (default 32)
   --temperature T       sample instead of greedy decoding (with --top-p P, --seed S)
   --instead POS:ID      with --answer: explain token id ID at answer position POS (counterfactual)
-  --layers SPEC         explained layers, e.g. "22-31" or "1,3" (default: the bundle's, last 10)
+  --layers SPEC         explained layers, e.g. "22-31" or "1,3" (default: the bundle's range, usually the last 10)
   --top-k K             head score = mean of the K largest relevances (default 1)
   --single-final-norm   apply the final norm once on the last layer (official: twice)
   --keep-column-after-image  keep column i0+N in the text set (official: dropped)
