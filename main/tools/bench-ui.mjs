@@ -83,6 +83,11 @@ const stats = (xs) => {
   return { median: at(0.5), p95: at(0.95), max: s.at(-1), n: s.length };
 };
 const median = (xs) => stats(xs).median;
+/** Frame times from frame timestamps, and how many of them were dropped. */
+const frameTimes = (frames) => {
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+  return { gaps, dropped: gaps.filter((t) => t > DROPPED_MS).length };
+};
 const fmt = (x) => `${x.toFixed(2)} ms`;
 
 /** Runs `action` in the page and returns ms until the frame after the UI's own redraw. */
@@ -150,7 +155,7 @@ if (parts.has('token') || parts.has('pan')) {
       window.__recording = false;
       return window.__frames;
     });
-    const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+    const { gaps } = frameTimes(frames);
     const m = stats(gaps);
     const fps = (1000 * gaps.length) / (frames.at(-1) - frames[0]);
     const fpsP95 = 1000 / Math.max(m.p95, 1e-3);
@@ -205,8 +210,6 @@ const scrollFrames = (page, selector, step, probe) =>
     { selector, step, probe },
   );
 
-const frameGaps = (frames) => frames.slice(1).map((t, i) => t - frames[i]);
-
 /** One scroll of the gallery from the top, `step` px at every frame, in a fresh page. */
 async function scrollGallery(url, step, tracePath) {
   const page = await browser.newPage({ viewport: VIEWPORT });
@@ -219,8 +222,7 @@ async function scrollGallery(url, step, tracePath) {
   const items = await page.getByTestId('gallery-count').textContent();
   if (tracePath) await browser.stopTracing();
   await page.close();
-  const gaps = frameGaps(run.frames);
-  return { gaps, blank: run.blank, deferred: run.deferred, created: run.created, items, box: run.box, dropped: gaps.filter((t) => t > DROPPED_MS).length };
+  return { ...frameTimes(run.frames), blank: run.blank, deferred: run.deferred, created: run.created, items, box: run.box };
 }
 
 /**
@@ -245,8 +247,7 @@ async function scrollControl(box, step) {
   await page.waitForTimeout(300);
   const run = await scrollFrames(page, '#g', step, false);
   await page.close();
-  const gaps = frameGaps(run.frames);
-  return { gaps, dropped: gaps.filter((t) => t > DROPPED_MS).length };
+  return frameTimes(run.frames);
 }
 
 /**
