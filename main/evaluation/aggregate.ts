@@ -8,7 +8,7 @@
  *   reported too, since the ratio is undefined when linguistic tokens weigh 0 (DEX-AR's ideal);
  * - perturbation: mean PPL_p/PPL_0 curve, mean and median AUC per direction.
  */
-import type { GroupSummary, MethodSummary } from '../../shared/api/evaluation';
+import type { EvalSettings, GroupSummary, MethodSummary } from '../../shared/api/evaluation';
 import { mean, median } from '../../shared/stats';
 import { PERTURBATION_STEPS } from './metrics';
 import type { QuestionRecord } from './question';
@@ -73,17 +73,23 @@ export function summariseByGroup(records: readonly QuestionRecord[], methods: re
   return { overall: summarise(records, methods), groups: Object.fromEntries([...byGroup].map(([g, rs]) => [g, summarise(rs, methods)])) };
 }
 
-// soft_iou and snr_map are means over the questions that have a grounded region, which can be
-// fewer than `questions`: their own counts sit beside them.
-const CSV_COLUMNS = ['group', 'method', 'questions', 'accuracy', 'pointing_game', 'grounded_tokens', 'soft_iou', 'soft_iou_questions', 'snr_map_mean', 'snr_map_median', 'snr_map_questions', 'snr_tokens', 'auc_positive', 'auc_negative', 'auc_positive_median', 'auc_negative_median'] as const;
+// Every row carries the model, its bundle hash and the settings that shape the maps, so CSVs of
+// several evaluations can be concatenated and still say which run each row came from. soft_iou
+// and snr_map are means over the questions that have a grounded region, which can be fewer than
+// `questions`: their own counts sit beside them.
+const CSV_COLUMNS = ['model', 'bundle_sha256', 'dataset', 'layers', 'top_k', 'norm_twice_last', 'head_filter', 'sequence_filter', 'group', 'method', 'questions', 'accuracy', 'pointing_game', 'grounded_tokens', 'soft_iou', 'soft_iou_questions', 'snr_map_mean', 'snr_map_median', 'snr_map_questions', 'snr_tokens', 'auc_positive', 'auc_negative', 'auc_positive_median', 'auc_negative_median'] as const;
+
+type CsvSettings = Pick<EvalSettings, 'model' | 'bundle_sha256' | 'dataset' | 'layers' | 'top_k' | 'norm_twice_last' | 'head_filter' | 'sequence_filter'>;
 
 /** One row per (group, method), "overall" first; empty cells for undefined values. */
-export function metricsCsv(summary: { overall: GroupSummary; groups: Record<string, GroupSummary> }): string {
-  const cell = (v: number | string | null | undefined) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(Number(v.toPrecision(6))) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+export function metricsCsv(doc: { settings: CsvSettings; overall: GroupSummary; groups: Record<string, GroupSummary> }): string {
+  const cell = (v: number | string | boolean | null | undefined) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(Number(v.toPrecision(6))) : typeof v === 'boolean' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const s = doc.settings;
+  const run = [s.model, s.bundle_sha256, s.dataset, s.layers.join(' '), s.top_k, s.norm_twice_last, s.head_filter, s.sequence_filter];
   const lines: string[] = [CSV_COLUMNS.join(',')];
-  for (const [group, g] of [['overall', summary.overall] as const, ...Object.entries(summary.groups)]) {
+  for (const [group, g] of [['overall', doc.overall] as const, ...Object.entries(doc.groups)]) {
     for (const [method, m] of Object.entries(g.methods)) {
-      const row = [group, method, g.questions, g.accuracy, m.pointing_game, m.grounded_tokens, m.soft_iou, m.soft_iou_questions, m.snr_map_mean, m.snr_map_median, m.snr_map_questions, m.snr_tokens, m.perturbation?.auc_positive, m.perturbation?.auc_negative, m.perturbation?.auc_positive_median, m.perturbation?.auc_negative_median];
+      const row = [...run, group, method, g.questions, g.accuracy, m.pointing_game, m.grounded_tokens, m.soft_iou, m.soft_iou_questions, m.snr_map_mean, m.snr_map_median, m.snr_map_questions, m.snr_tokens, m.perturbation?.auc_positive, m.perturbation?.auc_negative, m.perturbation?.auc_positive_median, m.perturbation?.auc_negative_median];
       lines.push(row.map(cell).join(','));
     }
   }

@@ -48,9 +48,12 @@ describe('evaluation/summariseByGroup, metricsCsv', () => {
     expect(Object.keys(s.groups)).toEqual(['where', 'count']);
     expect(s.groups.where?.questions).toBe(2);
     expect(s.groups.count?.methods.dexar?.snr_map_mean).toBeNull();
-    const csv = metricsCsv(s).trim().split('\n');
+    const settings = { model: 'shapes-llava-tiny', bundle_sha256: 'ab12', dataset: 'models/samples', layers: [1, 2], top_k: 1, norm_twice_last: true, head_filter: true, sequence_filter: false };
+    const csv = metricsCsv({ settings, ...s }).trim().split('\n');
     expect(csv).toHaveLength(4);
-    expect(csv[1]).toBe('overall,dexar,3,0.333333,0.5,3,0.375,2,2,2,1,2,1.7,1.1,1.7,1.1');
-    expect(csv[3]).toBe('count,dexar,1,0,0.5,1,0.25,1,,,0,3,2.1,1.3,2.1,1.3'); // SNR_tokens 0.3 / mean(0, 0.2)
+    expect(csv[0]?.split(',').slice(0, 10)).toEqual(['model', 'bundle_sha256', 'dataset', 'layers', 'top_k', 'norm_twice_last', 'head_filter', 'sequence_filter', 'group', 'method']);
+    const run = 'shapes-llava-tiny,ab12,models/samples,1 2,1,true,true,false';
+    expect(csv[1]).toBe(`${run},overall,dexar,3,0.333333,0.5,3,0.375,2,2,2,1,2,1.7,1.1,1.7,1.1`);
+    expect(csv[3]).toBe(`${run},count,dexar,1,0,0.5,1,0.25,1,,,0,3,2.1,1.3,2.1,1.3`); // SNR_tokens 0.3 / mean(0, 0.2)
   });
 });

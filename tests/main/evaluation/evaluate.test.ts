@@ -81,7 +81,7 @@ describe('evaluation/runEvaluation', { timeout: 120_000 }, () => {
       for (const v of [...p.positive_curve, ...p.negative_curve, p.auc_positive, p.auc_negative]) expect(Number.isFinite(v) && v > 0).toBe(true);
     }
     const csv = (await readFile(join(out, 'metrics.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('group,method,questions,accuracy,pointing_game,grounded_tokens,soft_iou,soft_iou_questions,snr_map_mean,snr_map_median,snr_map_questions,snr_tokens,auc_positive,auc_negative,auc_positive_median,auc_negative_median');
+    expect(csv[0]).toBe('model,bundle_sha256,dataset,layers,top_k,norm_twice_last,head_filter,sequence_filter,group,method,questions,accuracy,pointing_game,grounded_tokens,soft_iou,soft_iou_questions,snr_map_mean,snr_map_median,snr_map_questions,snr_tokens,auc_positive,auc_negative,auc_positive_median,auc_negative_median');
     expect(csv).toHaveLength(1 + (1 + 4) * METHODS.length);
     const png = await sharp(join(out, 'perturbation-positive.png')).metadata();
     expect(png.format).toBe('png');
