@@ -4,8 +4,8 @@
  * and logged in the project's report log with the file's sha256 and whether anything was redacted.
  */
 import { createHash } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { DexarError } from '../../shared/api/envelope';
 import type { MapSelection } from '../../shared/api/runs';
 import type { Project } from '../store';
@@ -44,7 +44,6 @@ function hasSensitive(cases: readonly ReportCase[]): boolean {
   return cases.some((c) => c.annotations.some((a) => a.regions.some((r) => r.sensitive)));
 }
 
-/** The project's display name: its file name without the extension. */
 /** A report title quotes at most this much of a prompt (the case page prints it whole). */
 const TITLE_PROMPT_CHARS = 80;
 
@@ -53,8 +52,17 @@ function shortPrompt(prompt: string): string {
   return flat.length <= TITLE_PROMPT_CHARS ? flat : `${flat.slice(0, TITLE_PROMPT_CHARS - 1).trimEnd()}…`;
 }
 
+/** The project's display name: its file name without the extension. */
 export function projectDisplayName(path: string): string {
   return basename(path, extname(path));
+}
+
+/** Fails before any rendering (a gallery takes a while) when the file could not be written there. */
+async function checkDestination(path: string): Promise<void> {
+  const folder = dirname(path);
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory()) throw new DexarError('validation', `cannot write ${path}: the folder ${folder} does not exist`);
+  if ((await stat(path).catch(() => null))?.isDirectory()) throw new DexarError('validation', `cannot write ${path}: it is a folder`);
 }
 
 export async function exportReport(project: Project, options: ExportReportOptions): Promise<ExportReportResult> {
@@ -63,6 +71,8 @@ export async function exportReport(project: Project, options: ExportReportOption
   const what = 'galleryId' in source ? `gallery ${source.galleryId}` : 'the selection';
   if (runIds.length === 0) throw new DexarError('validation', `${what} holds no runs; nothing to export`);
   if (format === 'png' && runIds.length !== 1) throw new DexarError('validation', `a PNG export holds one run; ${what} holds ${runIds.length} (export it as pdf)`);
+  const path = resolve(options.out);
+  await checkDestination(path);
   const mapOptions = { ...(options.map ? { map: options.map } : {}), ...(options.style ? { style: options.style } : {}) };
   const cases = runIds.map((id) => caseFromRun(project, id, mapOptions));
 
@@ -81,14 +91,14 @@ export async function exportReport(project: Project, options: ExportReportOption
   }
   if (options.signal?.aborted) throw new DexarError('cancelled', 'report cancelled before it was written');
 
-  const path = resolve(options.out);
   const temp = `${path}.partial-${process.pid}`;
   try {
     await writeFile(temp, data);
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
-    throw err;
+    // The temp file's name is ours, not the user's: say which file could not be written.
+    throw new DexarError('internal', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'WriteError');
   }
   const sha256 = createHash('sha256').update(data).digest('hex');
   const redacted = hasSensitive(cases);

@@ -64,6 +64,17 @@ describe('reports/exportReport', () => {
     await expect(exportReport(store.project, { source: { galleryId }, format: 'png', out: join(scratch.dir, 'x.png'), projectName: 'audit' })).rejects.toThrow(/PNG export holds one run; gallery \d+ holds 2/);
     expect(existsSync(join(scratch.dir, 'x.png'))).toBe(false);
   });
+
+  it('refuses a destination in a missing folder or on a folder before rendering, naming the file asked for', async () => {
+    const a = store.saveRun('What color is the circle?');
+    const missing = join(scratch.dir, 'no-such-folder', 'r.pdf');
+    const progress: number[] = [];
+    const attempt = exportReport(store.project, { source: { runId: a }, format: 'pdf', out: missing, projectName: 'audit', onProgress: (p) => progress.push(p.done) });
+    await expect(attempt).rejects.toThrow(`cannot write ${missing}: the folder ${join(scratch.dir, 'no-such-folder')} does not exist`);
+    await expect(exportReport(store.project, { source: { runId: a }, format: 'pdf', out: scratch.dir, projectName: 'audit' })).rejects.toThrow(`cannot write ${scratch.dir}: it is a folder`);
+    expect(progress).toEqual([]);
+    expect(store.project.listReportExports()).toEqual([]);
+  });
 });
 
 describe('cli/report', () => {
