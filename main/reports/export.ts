@@ -84,7 +84,7 @@ export async function exportReport(project: Project, options: ExportReportOption
     const gallery = 'galleryId' in source ? project.getGallery(source.galleryId) : undefined;
     const first = cases[0] as ReportCase;
     const title = gallery ? `Gallery “${gallery.name}”` : cases.length > 1 ? `Comparison of runs ${runIds.join(', ')}` : `${first.title}: ${shortPrompt(first.prompt)}`;
-    data = await renderReportPdf({ projectName: options.projectName, date: options.date ?? new Date(), title }, cases, {
+    data = await renderReportPdf({ projectName: options.projectName, date: options.date ?? new Date(), title, comparison: !gallery && cases.length > 1 }, cases, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -131,5 +131,8 @@ export const ReportMetaSchema = z.object({
   /** Printed on the cover and used as the PDF's creation/modification date and ID seed. */
   date: z.date(),
   title: z.string(),
+  /** A comparison: the runs side by side after the cover, every answer shaded on one δ scale. */
+  comparison: z.boolean().default(false),
 });
-export type ReportMeta = z.infer<typeof ReportMetaSchema>;
+export type ReportMeta = z.input<typeof ReportMetaSchema>;
+export type ParsedReportMeta = z.output<typeof ReportMetaSchema>;

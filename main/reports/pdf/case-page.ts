@@ -26,7 +26,8 @@ export interface CaseAssets {
   colourBar: Buffer;
 }
 
-export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, assets: CaseAssets): Promise<void> {
+/** `sharedPeak`: the δ the answer's shading is relative to when runs are compared (default: its own largest). */
+export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, assets: CaseAssets, sharedPeak?: number): Promise<void> {
   const left = doc.page.margins.left;
   const width = contentWidth(doc);
   const top = doc.page.margins.top;
@@ -52,8 +53,10 @@ export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, 
   heading(doc, 'Prompt');
   doc.text(c.prompt, left, doc.y, { width });
 
-  heading(doc, 'Answer', `shading = δ (max ${maxDelta(c.tokens).toFixed(3)}), underlined = visually grounded`);
-  drawAnswer(doc, c);
+  const peak = sharedPeak ?? maxDelta(c.tokens);
+  const shading = sharedPeak === undefined ? `shading = δ (max ${peak.toFixed(3)})` : `shading = δ on one scale for all runs compared (max ${peak.toFixed(3)}; this run ${maxDelta(c.tokens).toFixed(3)})`;
+  heading(doc, 'Answer', `${shading}, underlined = visually grounded`);
+  drawAnswer(doc, c, peak);
 
   await drawTokenMaps(doc, c, assets.base);
   drawFindings(doc, c);

@@ -4,7 +4,7 @@
  */
 import { FAILURE_TAG_LABELS } from '../../../shared/api/annotations';
 import { canonicalJson } from '../../store/canonical-json';
-import type { ParsedReportCase, ReportMeta } from '../types';
+import type { ParsedReportCase, ParsedReportMeta } from '../types';
 import { FONT } from './fonts';
 import { contentWidth, ensureSpace, heading, INK, type Doc } from './layout';
 
@@ -25,7 +25,7 @@ export interface ContentsLine {
   y: number;
 }
 
-export function drawCover(doc: Doc, meta: ReportMeta, cases: readonly ParsedReportCase[]): ContentsLine[] {
+export function drawCover(doc: Doc, meta: ParsedReportMeta, cases: readonly ParsedReportCase[]): ContentsLine[] {
   const left = doc.page.margins.left;
   const width = contentWidth(doc);
   doc.font(FONT.bold).fontSize(22).fillColor(INK.text).text(meta.title, left, doc.page.margins.top + 20, { width });

@@ -1,5 +1,5 @@
 /**
- * renderReportPdf: a cover, then one section per case. Deterministic — pdfkit's CreationDate,
+ * renderReportPdf: a cover, for a comparison the runs side by side, then one section per case. Deterministic — pdfkit's CreationDate,
  * ModDate and file ID all derive from meta.date, fonts are subset by glyph order, and every image
  * is encoded by the same sharp pipeline — so equal inputs give equal bytes. Galleries report
  * progress per case and can be cancelled between cases.
@@ -10,6 +10,7 @@ import { annotatedImage, rawImage, redactedImage } from '../annotated';
 import type { ReportCase, ReportMeta } from '../types';
 import { parseReportCase, parseReportMeta } from '../validate';
 import { drawCase } from './case-page';
+import { drawComparison, sharedPeak } from './comparison-page';
 import { drawContentsPages, drawCover } from './cover';
 import { FONT, registerFonts } from './fonts';
 import { drawPageMarks, PAGE, type PageMarks } from './layout';
@@ -62,17 +63,30 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
   doc.addPage();
   doc.font(FONT.regular);
   const contentsLines = drawCover(doc, meta, cases);
+  // Each case's image is rendered once: a comparison shows it twice (side by side, own page).
+  const rendered = async (c: (typeof cases)[number]) => {
+    const base = await redactedImage(c);
+    return { base, annotatedPng: await rawImage(await annotatedImage(c, base)).png({ compressionLevel: 6 }).toBuffer() };
+  };
+  const images = meta.comparison ? await Promise.all(cases.map(rendered)) : [];
+  // A comparison shades every answer on one δ scale so equal shades mean equal δ across runs.
+  const peak = meta.comparison ? sharedPeak(cases) : undefined;
+  if (meta.comparison) {
+    throwIfCancelled(options.signal, 0, cases.length);
+    current = { caseTitle: 'Side by side', first: true };
+    doc.addPage();
+    drawComparison(doc, cases, images.map((i) => i.annotatedPng));
+  }
   const firstPages: number[] = [];
   for (const [i, c] of cases.entries()) {
     throwIfCancelled(options.signal, i, cases.length);
-    const base = await redactedImage(c);
-    const annotatedPng = await rawImage(await annotatedImage(c, base)).png({ compressionLevel: 6 }).toBuffer();
+    const { base, annotatedPng } = images[i] ?? (await rendered(c));
     const colourBar = await colormapBarPng(c.style.colormap);
     throwIfCancelled(options.signal, i, cases.length);
     current = { caseTitle: c.title, first: true };
     doc.addPage();
     firstPages.push(marks.length - 1);
-    await drawCase(doc, c, `case ${i + 1} of ${cases.length}`, { annotatedPng, base, colourBar });
+    await drawCase(doc, c, `case ${i + 1} of ${cases.length}`, { annotatedPng, base, colourBar }, peak);
     options.onProgress?.({ done: i + 1, total: cases.length, caseTitle: c.title });
   }
   drawContentsPages(doc, contentsLines, firstPages);

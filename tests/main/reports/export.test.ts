@@ -41,16 +41,39 @@ describe('reports/exportReport', () => {
     expect(readdirSync(scratch.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
-  it('puts several runs side by side as a comparison, in the order given', async () => {
+  it('puts several runs side by side as a comparison, in the order given, shaded on one δ scale', async () => {
     const a = store.saveRun('What color is the circle?');
-    const b = store.saveRun('Where is the circle?');
+    const b = store.saveRun('Where is the circle?', { deltas: [0, 0.3, 0, 0.4, 0], settings: { layers: '1-2', topK: 1 } });
     const out = join(scratch.dir, 'compare.pdf');
     const result = await exportReport(store.project, { source: { runIds: [b, a] }, format: 'pdf', out, projectName: 'audit' });
     expect(result.runIds).toEqual([b, a]);
-    expect(scratch.pageCount(out)).toBe(3);
+    // Cover, the side-by-side page, then each run's own page.
+    expect(scratch.pageCount(out)).toBe(4);
+    expect(scratch.text(out)).toContain(`Comparison of runs ${b}, ${a}`);
+    const side = scratch.text(out, 2);
+    expect(side).toContain('Side by side');
+    expect(side).toContain('answers shaded on one δ scale for all 2 runs (max 0.800)');
+    expect(side).toContain('Settings that differ between the runs: layers.');
+    expect(side).toMatch(/layers 1-2[\s\S]*layers 2-3/);
+    expect(side.indexOf('Where is the circle?')).toBeLessThan(side.indexOf('What color is the circle?'));
+    expect(side).toContain('The circle is orange.');
+    // The runs' own pages keep the shared scale and say what their own peak is.
+    expect(scratch.text(out, 3)).toContain('shading = δ on one scale for all runs compared (max 0.800; this run 0.400)');
+    expect(scratch.text(out, 4)).toContain('(max 0.800; this run 0.800)');
+  });
+
+  it('shades a single run and a gallery on their own δ scale, with no side-by-side page', async () => {
+    store.saveRun('What color is the circle?', { deltas: [0, 0.3, 0, 0.4, 0] });
+    const b = store.saveRun('Where is the circle?');
+    const out = join(scratch.dir, 'one.pdf');
+    await exportReport(store.project, { source: { runId: b }, format: 'pdf', out, projectName: 'audit' });
+    expect(scratch.pageCount(out)).toBe(2);
+    expect(scratch.text(out)).toContain('shading = δ (max 0.800)');
+    const galleryId = store.project.createGallery('all', {});
+    await exportReport(store.project, { source: { galleryId }, format: 'pdf', out, projectName: 'audit' });
     const text = scratch.text(out);
-    expect(text).toContain(`Comparison of runs ${b}, ${a}`);
-    expect(text.indexOf('Where is the circle?')).toBeLessThan(text.indexOf('What color is the circle?'));
+    expect(text).not.toContain('Side by side');
+    expect(text).toContain('shading = δ (max 0.400)');
   });
 
   it('writes one run as a full-resolution PNG and refuses a multi-run PNG', async () => {

@@ -13,8 +13,10 @@ export class PdfScratch {
     return path;
   }
 
-  text(path: string): string {
-    return execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+  /** The text of every page, or of one page (1-based). */
+  text(path: string, page?: number): string {
+    const pages = page === undefined ? [] : ['-f', String(page), '-l', String(page)];
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', ...pages, path, '-'], { encoding: 'utf8' });
   }
 
   pageCount(path: string): number {

@@ -24,17 +24,17 @@ export class StoreFixture {
     return this;
   }
 
-  saveRun(prompt: string): number {
+  saveRun(prompt: string, vary: { deltas?: number[]; settings?: Record<string, unknown> } = {}): number {
     const map = hotMap();
     return this.project.saveRun({
       imageSha: this.imageSha,
       promptText: prompt,
       modelSha: MODEL_SHA,
-      settings: { layers: '2-3', topK: 1 },
+      settings: vary.settings ?? { layers: '2-3', topK: 1 },
       provenance: { appVersion: '0.1.0', providers: { vision: 'cpu', decoder: 'cpu' } },
       timings: { total: 12 },
       answer: 'The circle is orange.',
-      tokens: storeTokens(['The', ' circle', ' is', ' orange', '.'], [0, 0.6, 0, 0.8, 0.02]),
+      tokens: storeTokens(['The', ' circle', ' is', ' orange', '.'], vary.deltas ?? [0, 0.6, 0, 0.8, 0.02]),
       heatmaps: [
         { kind: 'sentence', tokenIndex: null, gh: GRID, gw: GRID, values: map },
         ...[0, 1, 2, 3, 4].map((t) => ({ kind: 'token' as const, tokenIndex: t, gh: GRID, gw: GRID, values: map.map((v) => (v * (t + 1)) / 5) })),
