@@ -38,10 +38,12 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await expect(page.getByTestId('run-history').locator('button.entry')).toHaveCount(1, { timeout: 60_000 });
   const tokens = page.getByTestId('token');
   expect(await tokens.count()).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('map-caption')).toHaveText(/^Sentence map · \d+ tokens weighted by δ$/);
   await page.screenshot({ path: screenshotPath('run-view.png') });
 
-  // Two different tokens give two different canvases.
+  // Two different tokens give two different canvases, and the caption names the token on show.
   await tokens.nth(0).click();
+  await expect(page.getByTestId('map-caption')).toHaveText(/^Token 0 “.+” · p \d\.\d\d · δ (0: linguistic, no weight in the sentence map|\d\.\d{3}.*)$/);
   await page.waitForTimeout(200);
   const first = await canvasPixels(page);
   await tokens.nth(1).click();
