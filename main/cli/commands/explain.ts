@@ -26,7 +26,9 @@ export const usage = `dexar explain --model M --image F --prompt T --out DIR [op
   --keep-column-after-image  keep column i0+N in the text set (official: dropped)
   --ep LIST             execution providers in order, e.g. cuda,cpu (default: platform GPU, then CPU)
   --threads N           onnxruntime threads (default: its own)
-  --out DIR             folder for result.json, sentence.png and token-NN.png`;
+  --out DIR             folder for result.json, sentence.png and token-NN.png (each token's map
+                        on its own scale; δ 0 marks a linguistic token, with no weight in the
+                        sentence map)`;
 
 export async function run(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {
@@ -109,8 +111,14 @@ export async function run(argv: string[]): Promise<void> {
     await writeFile(join(out, 'result.json'), `${JSON.stringify(doc, null, 1)}\n`);
     await writeOverlayPng(image, ex.maps.sentenceMap, ex.grid, preprocessed.transform, join(out, 'sentence.png'));
     const digits = String(ex.tokens.length).length;
-    for (const t of ex.tokens) await writeOverlayPng(image, ex.maps.tokenMaps[t.index] ?? [], ex.grid, preprocessed.transform, join(out, `token-${String(t.index).padStart(digits, '0')}.png`));
-    process.stdout.write(`${ex.tokens.length} tokens (${JSON.stringify(ex.text)}); ${ex.tokens.filter((t) => t.grounded).length} grounded; written to ${out}\n`);
+    const files: string[] = [];
+    for (const t of ex.tokens) {
+      const file = `token-${String(t.index).padStart(digits, '0')}.png`;
+      await writeOverlayPng(image, ex.maps.tokenMaps[t.index] ?? [], ex.grid, preprocessed.transform, join(out, file));
+      // Each token's map is scaled to its own range, so δ says which files show visual evidence.
+      files.push(`  ${file}  ${JSON.stringify(t.text)}  ${t.delta === 0 ? 'δ 0: linguistic, no weight in the sentence map' : `δ ${t.delta.toFixed(3)}${t.grounded ? ', grounded' : ''}`}\n`);
+    }
+    process.stdout.write(`${ex.tokens.length} tokens (${JSON.stringify(ex.text)}); ${ex.tokens.filter((t) => t.grounded).length} grounded; written to ${out}\n${files.join('')}`);
   } finally {
     process.off('SIGINT', onSigint);
     await engine.close();

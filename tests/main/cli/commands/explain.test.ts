@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../../../main/cli/args';
 import { run } from '../../../../main/cli/commands/explain';
 import { bundlePath, concat, fixturePath, maxAbsDiff, readInputs, readReference } from '../../../shared/dexar/fixture-data';
@@ -23,8 +23,22 @@ describe('main/cli/commands/explain/run', () => {
     const ref = readReference('tiny-llama', 'default');
     const out = await tempDir();
     const image = fixturePath('tiny-llama', 'image.png');
-    await run(['--model', bundlePath('tiny-llama'), '--image', image, '--prompt', inputs.prompt, '--answer', inputs.answer, '--ep', 'cpu', '--threads', '1', '--out', out]);
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let printed: string[];
+    try {
+      await run(['--model', bundlePath('tiny-llama'), '--image', image, '--prompt', inputs.prompt, '--answer', inputs.answer, '--ep', 'cpu', '--threads', '1', '--out', out]);
+      printed = stdout.mock.calls.map((c) => String(c[0])).join('').split('\n');
+    } finally {
+      stdout.mockRestore();
+    }
     const doc = JSON.parse(await readFile(join(out, 'result.json'), 'utf8'));
+    // One line per token file with its δ; δ 0 ones are called linguistic (each PNG is on its own scale).
+    doc.tokens.forEach((t: { index: number; delta: number; text: string }) => {
+      const line = printed.find((l) => l.startsWith(`  token-${t.index}.png  ${JSON.stringify(t.text)}  δ `));
+      expect(line, `token ${t.index}`).toBeDefined();
+      expect(line?.endsWith('linguistic, no weight in the sentence map'), `token ${t.index}`).toBe(t.delta === 0);
+    });
+    expect(doc.tokens.some((t: { delta: number }) => t.delta === 0) && doc.tokens.some((t: { delta: number }) => t.delta > 0)).toBe(true);
     expect(doc.tokens.map((t: { id: number }) => t.id)).toEqual(inputs.answer_ids);
     expect(doc.tokens[0].top5).toHaveLength(5);
     expect(doc.answer_text).toBe(inputs.answer);
