@@ -5,13 +5,15 @@
  * generation produces the answer and its maps, so it is compared with what the reference needs
  * for the same: its greedy generation plus its explanation loop (the loop alone is printed too).
  */
-import { spawn } from 'node:child_process';
 import { resolveLayers } from '../../shared/dexar/settings';
 import { median } from '../../shared/stats';
 import { explainGeneration, explainSettings } from './explain';
 import { generate } from './generation/generate';
 import type { VlmModel } from './model';
 import type { PreprocessedImage } from './preprocess';
+import { ReferenceProcess, type ReferenceRunner } from './reference-process';
+
+export type { ReferenceRunner } from './reference-process';
 
 export interface BenchRow {
   readonly tokens: number;
@@ -21,13 +23,13 @@ export interface BenchRow {
   readonly explainedSeconds: number;
   /** Explained ÷ plain per round (the two runs back to back), median and range: load that drifts over seconds hits both runs of a round alike, unlike the two medians. */
   readonly pairedRatio: Spread;
-  /** Median over its runs (one every third round) of the reference's explain time for the same number of tokens (its per-token time × tokens), or null when not run. */
+  /** Median over its runs (one per round) of the reference's explain time for the same number of tokens (its per-token time × tokens), or null when not run. */
   readonly referenceSeconds: number | null;
   /** The same runs' greedy generation of the answer (HF generate with KV cache), scaled likewise. */
   readonly referenceGenerateSeconds: number | null;
   /** Tokens the reference explained: `tokens` (it ignores EOS as the engine runs do), fewer only at the context limit. */
   readonly referenceTokens: number | null;
-  /** The reference's generation + explanation ÷ the explained run of the same round, over the reference rounds; null when not run. */
+  /** The reference's generation + explanation ÷ the explained run of the same round, over the rounds; null when not run. */
   readonly pairedSpeedup: Spread | null;
 }
 
@@ -42,37 +44,10 @@ function spread(values: readonly number[]): Spread | null {
   return m === null ? null : { median: m, min: Math.min(...values), max: Math.max(...values) };
 }
 
-export interface ReferenceRunner {
-  /** Python interpreter with models/ importable (run from the repo root). */
-  readonly python: string;
-  /** HF checkpoint folder the bundle was exported from. */
-  readonly checkpoint: string;
-  readonly imagePath: string;
-  readonly threads: number;
-}
-
 async function seconds(f: () => Promise<void>): Promise<number> {
   const start = performance.now();
   await f();
   return (performance.now() - start) / 1000;
-}
-
-/** Runs the reference CLI; returns its JSON timing line. */
-export function runReference(ref: ReferenceRunner, prompt: string, tokens: number, layers: readonly number[], cwd: string): Promise<{ tokens: number; generate_seconds: number; explain_seconds: number; explain_seconds_per_token: number }> {
-  const args = ['-m', 'models.reference', '--hf', ref.checkpoint, '--image', ref.imagePath, '--prompt', prompt, '--max-new-tokens', String(tokens), '--ignore-eos', '--layers', layers.join(','), '--threads', String(ref.threads)];
-  return new Promise((resolve, reject) => {
-    const child = spawn(ref.python, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) return reject(new Error(`reference: expected a JSON timing line, found exit ${code}: ${(err.trim().split('\n').pop() ?? '').slice(0, 300)}`));
-      resolve(JSON.parse(line));
-    });
-  });
 }
 
 export async function benchmark(
@@ -85,17 +60,28 @@ export async function benchmark(
   const settings = explainSettings(model, options.layers ? { layers: options.layers } : {});
   const layers = resolveLayers(settings, model.manifest.text.num_layers);
   const gen = (n: number) => ({ maxNewTokens: n, stopTokens: [] as number[] });
-  // Warm-up: session start-up and first-run allocations are not what is being compared.
-  await generate(model, prompt, image, gen(2));
-  await explainGeneration(model, prompt, image, gen(2), settings);
-  const rows: BenchRow[] = [];
-  for (const n of tokenCounts) {
+  const reference = options.reference ? ReferenceProcess.start(options.reference, options.cwd) : null;
+  try {
+    // Warm-up on both sides: session start-up and first-run allocations are not what is compared.
+    await generate(model, prompt, image, gen(2));
+    await explainGeneration(model, prompt, image, gen(2), settings);
+    await reference?.run(prompt, 2, layers);
+    const rows: BenchRow[] = [];
+    for (const n of tokenCounts) {
+      rows.push(await benchLength(n));
+      options.onRow?.(rows[rows.length - 1] as BenchRow);
+    }
+    return rows;
+  } finally {
+    await reference?.close();
+  }
+
+  async function benchLength(n: number): Promise<BenchRow> {
     // Interleaved, so all three medians see the same machine load (a shared machine drifts), and
-    // each round's runs back to back for the paired ratios; the reference (a Python process taking
-    // ~10 s a run here, far more than the 1–2 s it times) in every third round.
+    // each round's runs back to back for the paired ratios.
     const plain: number[] = [];
     const explained: number[] = [];
-    const reference: number[] = [];
+    const referenceExplain: number[] = [];
     const referenceGenerate: number[] = [];
     const ratios: number[] = [];
     const speedups: number[] = [];
@@ -106,27 +92,28 @@ export async function benchmark(
       plain.push(p);
       explained.push(e);
       ratios.push(e / p);
-      if (options.reference && i % 3 === 0) {
+      if (reference) {
         // Like for like: the reference explains the engine runs' layer set.
-        const r = await runReference(options.reference, prompt, n, layers, options.cwd);
+        const r = await reference.run(prompt, n, layers);
         referenceTokens = r.tokens;
         const explain = r.explain_seconds_per_token * n;
         const generation = (r.generate_seconds / r.tokens) * n;
-        reference.push(explain);
+        referenceExplain.push(explain);
         referenceGenerate.push(generation);
         speedups.push((explain + generation) / e);
       }
     }
-    const plainSeconds = median(plain) as number;
-    const explainedSeconds = median(explained) as number;
-    const pairedRatio = spread(ratios) as Spread;
-    const referenceSeconds = median(reference);
-    const referenceGenerateSeconds = median(referenceGenerate);
-    const row = { tokens: n, plainSeconds, explainedSeconds, pairedRatio, referenceSeconds, referenceGenerateSeconds, referenceTokens, pairedSpeedup: spread(speedups) };
-    options.onRow?.(row);
-    rows.push(row);
+    return {
+      tokens: n,
+      plainSeconds: median(plain) as number,
+      explainedSeconds: median(explained) as number,
+      pairedRatio: spread(ratios) as Spread,
+      referenceSeconds: median(referenceExplain),
+      referenceGenerateSeconds: median(referenceGenerate),
+      referenceTokens,
+      pairedSpeedup: spread(speedups),
+    };
   }
-  return rows;
 }
 
 const range = (s: Spread, digits: number) => `median ${s.median.toFixed(digits)}×, ${s.min.toFixed(digits)}–${s.max.toFixed(digits)}×`;

@@ -6,12 +6,17 @@ Prints one JSON line of timings to stdout; with --out also writes every map and 
   python -m models.reference --hf CKPT --image img.png --prompt "What color is the circle?" \
       [--answer "The circle is red." | --max-new-tokens 32] [--layers 20-31] [--top-k 1] \
       [--single-final-norm] [--keep-column-after-image] [--threads 4] [--out result.json]
+
+With --serve (no --prompt) the model stays loaded and each stdin line, a JSON request
+{"prompt", "max_new_tokens", "layers", "ignore_eos"}, gets one JSON timing line back (or
+{"error": ...}): the benchmark times warm runs in every round instead of one cold process each.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -54,11 +59,55 @@ def greedy_answer(model, inputs, max_new_tokens: int, eos_id: int | None) -> lis
     return output[0, len(inputs.input_ids) :].tolist()
 
 
+def timed_run(model, processor, inputs, settings: DexarSettings, answer_text: str | None,
+              max_new_tokens: int, ignore_eos: bool):
+    """Generate (unless an answer is given) and explain; returns (timings, answer ids, result)."""
+    started = time.perf_counter()
+    if answer_text is not None:
+        answer = answer_token_ids(processor.tokenizer, answer_text)
+    else:
+        eos_id = None if ignore_eos else processor.tokenizer.eos_token_id
+        answer = greedy_answer(model, inputs, max_new_tokens, eos_id)
+    generated = time.perf_counter()
+    result = explain(model, inputs, answer, settings)
+    explained = time.perf_counter()
+    timings = {
+        "tokens": len(answer),
+        "generate_seconds": round(generated - started, 4),
+        "explain_seconds": round(explained - generated, 4),
+        "explain_seconds_per_token": round((explained - generated) / len(answer), 4),
+        "threads": torch.get_num_threads(),
+    }
+    return timings, answer, result
+
+
+def serve(model, processor, image, args) -> None:
+    """One JSON request per stdin line, one JSON line back; the model stays loaded."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            inputs = build_prompt_inputs(processor, image, str(request["prompt"]), args.template)
+            layers = request.get("layers")
+            settings = DexarSettings(
+                layers=tuple(int(x) for x in layers) if layers is not None else None,
+                top_k=args.top_k,
+                double_final_norm=not args.single_final_norm,
+                drop_column_after_image=not args.keep_column_after_image,
+            )
+            timings, _, _ = timed_run(model, processor, inputs, settings, None,
+                                      int(request.get("max_new_tokens", 32)), bool(request.get("ignore_eos", True)))
+            print(json.dumps(timings), flush=True)
+        except Exception as err:  # one bad request must not end the session
+            print(json.dumps({"error": f"{type(err).__name__}: {err}"}), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Official DEX-AR reference on a HF LLaVA checkpoint.")
     parser.add_argument("--hf", type=Path, required=True, help="local HF checkpoint folder")
     parser.add_argument("--image", type=Path, required=True)
-    parser.add_argument("--prompt", required=True)
+    parser.add_argument("--prompt", help="the question (required unless --serve)")
     parser.add_argument("--answer", help="answer to explain (teacher forcing); else generate one")
     parser.add_argument("--max-new-tokens", type=int, default=32)
     parser.add_argument("--ignore-eos", action="store_true", help="generate all --max-new-tokens (benchmarks compare equal lengths)")
@@ -69,7 +118,10 @@ def main() -> None:
     parser.add_argument("--keep-column-after-image", action="store_true", help="official quirk 2 off")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch default)")
     parser.add_argument("--out", type=Path, help="write all results as JSON here")
+    parser.add_argument("--serve", action="store_true", help="answer JSON requests on stdin, one per line")
     args = parser.parse_args()
+    if not args.serve and args.prompt is None:
+        parser.error("--prompt is required (or --serve)")
 
     from transformers import AutoProcessor, LlavaForConditionalGeneration
 
@@ -79,32 +131,19 @@ def main() -> None:
         args.hf, attn_implementation="eager", dtype=torch.float32
     ).eval()
     processor = AutoProcessor.from_pretrained(args.hf)
-    with Image.open(args.image) as image:
-        inputs = build_prompt_inputs(processor, image.convert("RGB"), args.prompt, args.template)
+    with Image.open(args.image) as opened:
+        image = opened.convert("RGB")
+    if args.serve:
+        serve(model, processor, image, args)
+        return
+    inputs = build_prompt_inputs(processor, image, args.prompt, args.template)
     settings = DexarSettings(
         layers=parse_layers(args.layers),
         top_k=args.top_k,
         double_final_norm=not args.single_final_norm,
         drop_column_after_image=not args.keep_column_after_image,
     )
-
-    started = time.perf_counter()
-    if args.answer is not None:
-        answer = answer_token_ids(processor.tokenizer, args.answer)
-    else:
-        eos_id = None if args.ignore_eos else processor.tokenizer.eos_token_id
-        answer = greedy_answer(model, inputs, args.max_new_tokens, eos_id)
-    generated = time.perf_counter()
-    result = explain(model, inputs, answer, settings)
-    explained = time.perf_counter()
-
-    timings = {
-        "tokens": len(answer),
-        "generate_seconds": round(generated - started, 4),
-        "explain_seconds": round(explained - generated, 4),
-        "explain_seconds_per_token": round((explained - generated) / len(answer), 4),
-        "threads": torch.get_num_threads(),
-    }
+    timings, answer, result = timed_run(model, processor, inputs, settings, args.answer, args.max_new_tokens, args.ignore_eos)
     print(json.dumps(timings))
     if args.out:
         document = {

@@ -128,3 +128,25 @@ class TestCli:
         assert parse_layers(None) is None
         assert parse_layers("20-23") == (20, 21, 22, 23)
         assert parse_layers("0-1,7") == (0, 1, 7)
+
+    def test_serve_answers_each_request_line_and_survives_a_bad_one(self):
+        import json
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parents[2]
+        image = sorted((root / "models" / "samples" / "images").iterdir())[0]
+        requests = [
+            {"max_new_tokens": 2},  # no prompt
+            {"prompt": "What color is the star?", "max_new_tokens": 3, "layers": [1, 2], "ignore_eos": True},
+        ]
+        done = subprocess.run(
+            [sys.executable, "-m", "models.reference", "--serve", "--hf", str(root / "models" / "checkpoints" / "shapes-llava-tiny"),
+             "--image", str(image), "--threads", "1"],
+            input="".join(json.dumps(r) + "\n" for r in requests), capture_output=True, text=True, cwd=root, timeout=300, check=True)
+        replies = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        assert replies[0] == {"error": "KeyError: 'prompt'"}
+        assert replies[1]["tokens"] == 3
+        assert replies[1]["explain_seconds"] > 0 and replies[1]["generate_seconds"] > 0
+        assert len(replies) == 2

@@ -26,9 +26,9 @@ export const usage = `dexar bench --model M [--tokens 8,32] [options]
                    without one the reference is skipped
   --no-reference   skip the reference
   --python P       Python with models/ importable (default models/.venv/bin/python)
-  --repeats N      rounds per answer length (default 15): plain and explained back to back in
-                   each, the reference in every third; medians and per-round ratios (median,
-                   range) reported
+  --repeats N      rounds per answer length (default 15): plain, explained and the reference
+                   back to back in each (the reference in one Python process, warmed up like the
+                   engine); medians and per-round ratios (median, range) reported
   --layers SPEC    explained layers, e.g. "0-3" (default: the bundle's); the reference explains
                    the same set
   --threads N      threads for onnxruntime and torch (default 1: like for like)

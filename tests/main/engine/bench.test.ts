@@ -1,7 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmark, formatBenchRow } from '../../../main/engine/bench';
-import { readInputs } from '../../shared/dexar/fixture-data';
+import { ReferenceProcess } from '../../../main/engine/reference-process';
+import { fixturePath, readInputs } from '../../shared/dexar/fixture-data';
 import { openTiny } from './open-model';
+
+const PYTHON = join(process.cwd(), 'models', '.venv', 'bin', 'python');
+const DEMO_CHECKPOINT = join(process.cwd(), 'models', 'checkpoints', 'shapes-llava-tiny');
 
 describe('main/engine/bench/benchmark', () => {
   it('times plain and explained generation of the asked lengths', async () => {
@@ -21,6 +27,31 @@ describe('main/engine/bench/benchmark', () => {
       await tiny.release();
     }
   });
+
+  it.skipIf(!existsSync(PYTHON))('times the reference in every round, in one warm Python process', async () => {
+    const demo = await openTiny('shapes-llava-tiny');
+    try {
+      const imagePath = fixturePath('shapes-llava-tiny', readInputs('shapes-llava-tiny').image.file);
+      const reference = { python: PYTHON, checkpoint: DEMO_CHECKPOINT, imagePath, threads: 1 };
+      const [row] = await benchmark(demo.model, demo.image, 'What color is the star?', [3], { repeats: 2, reference, cwd: process.cwd() });
+      expect(row?.referenceTokens).toBe(3);
+      expect(row?.referenceSeconds).toBeGreaterThan(0);
+      expect(row?.referenceGenerateSeconds).toBeGreaterThan(0);
+      expect(row?.pairedSpeedup?.median).toBeGreaterThan(0);
+    } finally {
+      await demo.release();
+    }
+  }, 120_000);
+
+  it.skipIf(!existsSync(PYTHON))('says why when the reference cannot answer', async () => {
+    const imagePath = fixturePath('shapes-llava-tiny', readInputs('shapes-llava-tiny').image.file);
+    const missing = ReferenceProcess.start({ python: PYTHON, checkpoint: join(process.cwd(), 'no-such-checkpoint'), imagePath, threads: 1 }, process.cwd());
+    await expect(missing.run('Hi', 2, [0])).rejects.toThrow(/reference: the process ended \(exit 1\): .*no-such-checkpoint/);
+    await missing.close();
+    const noPython = ReferenceProcess.start({ python: join(process.cwd(), 'no-such-python'), checkpoint: DEMO_CHECKPOINT, imagePath, threads: 1 }, process.cwd());
+    await expect(noPython.run('Hi', 2, [0])).rejects.toThrow(/reference: the process ended \(.*ENOENT/);
+    await noPython.close();
+  }, 60_000);
 
   it('prints the ratios', () => {
     const pairedRatio = { median: 1.4, min: 1.25, max: 2 };
