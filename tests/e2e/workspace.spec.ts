@@ -119,6 +119,8 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await page.getByTestId('add-compare').nth(1).click();
   await page.getByTestId('view-compare').click();
   await expect(page.getByTestId('compare-pane')).toHaveCount(2);
+  // The panes' token strips share one δ scale, as the comparison report's answers do.
+  await expect(page.getByTestId('delta-scale')).toHaveText(/^δ max \d+\.\d\d$/);
   await page.screenshot({ path: screenshotPath('compare.png') });
   // Synchronised zoom: a wheel over one pane zooms both.
   const panes = page.getByTestId('compare-canvas');
