@@ -4,12 +4,15 @@
  * map carries no weight in the sentence map, so nobody reads it as the model looking there.
  */
 import type { MapSelection, RunToken } from '../../shared/api/runs';
+import { deltaLabel } from '../../shared/dexar/delta';
 
 export function mapCaption(selection: MapSelection, tokens: readonly RunToken[]): string {
-  if (selection.kind === 'sentence') return tokens.length > 0 ? `Sentence map · ${tokens.length} tokens weighted by δ` : 'Sentence map';
+  if (selection.kind === 'sentence') {
+    // Only tokens with δ > 0 add to the sentence map (DESIGN §3: E = minmax(Σ_t δ_t …)).
+    const weighing = tokens.filter((t) => t.delta > 0).length;
+    return tokens.length > 0 ? `Sentence map · ${weighing} of ${tokens.length} tokens have δ > 0` : 'Sentence map';
+  }
   const token = tokens[selection.index];
   if (!token) return `Token ${selection.index}`;
-  const head = `Token ${token.index} “${token.text.trim()}” · p ${token.prob.toFixed(2)}`;
-  if (token.delta === 0) return `${head} · δ 0: linguistic, no weight in the sentence map`;
-  return `${head} · δ ${token.delta.toFixed(3)}${token.grounded ? ' · grounded' : ''}`;
+  return `Token ${token.index} “${token.text.trim()}” · p ${token.prob.toFixed(2)} · ${deltaLabel(token.delta)}${token.grounded ? ' · grounded' : ''}`;
 }

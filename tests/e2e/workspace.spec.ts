@@ -38,7 +38,7 @@ test('open an image, generate and explain, switch token maps, annotate, and find
   await expect(page.getByTestId('run-history').locator('button.entry')).toHaveCount(1, { timeout: 60_000 });
   const tokens = page.getByTestId('token');
   expect(await tokens.count()).toBeGreaterThanOrEqual(2);
-  await expect(page.getByTestId('map-caption')).toHaveText(/^Sentence map · \d+ tokens weighted by δ$/);
+  await expect(page.getByTestId('map-caption')).toHaveText(/^Sentence map · \d+ of \d+ tokens have δ > 0$/);
   await page.screenshot({ path: screenshotPath('run-view.png') });
 
   // Two different tokens give two different canvases, and the caption names the token on show.

@@ -6,8 +6,8 @@ const token = (index: number, text: string, delta: number, grounded: boolean): R
 const TOKENS = [token(0, 'The', 0, false), token(1, ' purple', 0.4123, true), token(2, ' is', 0.02, false)];
 
 describe('mapCaption', () => {
-  it('names the sentence map and how many tokens it weighs', () => {
-    expect(mapCaption({ kind: 'sentence' }, TOKENS)).toBe('Sentence map · 3 tokens weighted by δ');
+  it('names the sentence map and how many tokens weigh in it', () => {
+    expect(mapCaption({ kind: 'sentence' }, TOKENS)).toBe('Sentence map · 2 of 3 tokens have δ > 0');
     expect(mapCaption({ kind: 'sentence' }, [])).toBe('Sentence map');
   });
 

@@ -1,6 +1,7 @@
 /** `dexar explain`: one image + prompt through a bundle → result.json and PNG overlays. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { deltaLabel } from '../../../shared/dexar/delta';
 import { parseLayerSpec } from '../../../shared/dexar/settings';
 import { APP_VERSION } from '../../app/info';
 import { Engine } from '../../engine/engine';
@@ -116,7 +117,7 @@ export async function run(argv: string[]): Promise<void> {
       const file = `token-${String(t.index).padStart(digits, '0')}.png`;
       await writeOverlayPng(image, ex.maps.tokenMaps[t.index] ?? [], ex.grid, preprocessed.transform, join(out, file));
       // Each token's map is scaled to its own range, so δ says which files show visual evidence.
-      files.push(`  ${file}  ${JSON.stringify(t.text)}  ${t.delta === 0 ? 'δ 0: linguistic, no weight in the sentence map' : `δ ${t.delta.toFixed(3)}${t.grounded ? ', grounded' : ''}`}\n`);
+      files.push(`  ${file}  ${JSON.stringify(t.text)}  ${deltaLabel(t.delta)}${t.grounded ? ', grounded' : ''}\n`);
     }
     process.stdout.write(`${ex.tokens.length} tokens (${JSON.stringify(ex.text)}); ${ex.tokens.filter((t) => t.grounded).length} grounded; written to ${out}\n${files.join('')}`);
   } finally {

@@ -5,22 +5,19 @@
  * the shading. Layout and drawing are separate so a comparison column can measure an answer
  * before it commits to a row height.
  */
+import { peakDelta } from '../../../shared/dexar/delta';
 import type { ParsedReportCase } from '../types';
 import { FONT } from './fonts';
 import { bottomLimit, contentWidth, INK, type Doc } from './layout';
 
-export const ANSWER_TYPE = { size: 11, line: 17 } as const;
+const ANSWER_TYPE = { size: 11, line: 17 } as const;
 /** Opacity of the accent behind the token with the peak δ; δ = 0 gets none. */
 const MAX_SHADE = 0.8;
 
 type AnswerInput = Pick<ParsedReportCase, 'tokens' | 'pieces'>;
 
-export function maxDelta(tokens: ParsedReportCase['tokens']): number {
-  return tokens.reduce((m, t) => Math.max(m, t.delta), 0);
-}
-
 /** One visible piece of a token on one line: x is absolute, line counts from 0. */
-export interface PlacedPiece {
+interface PlacedPiece {
   readonly token: ParsedReportCase['tokens'][number];
   readonly text: string;
   readonly x: number;
@@ -73,7 +70,7 @@ export function drawPieces(doc: Doc, pieces: readonly PlacedPiece[], y: number, 
 }
 
 /** The whole answer across the page width at doc.y, continuing on new pages as needed. */
-export function drawAnswer(doc: Doc, c: AnswerInput, peak: number = maxDelta(c.tokens)): void {
+export function drawAnswer(doc: Doc, c: AnswerInput, peak: number = peakDelta(c.tokens)): void {
   const left = doc.page.margins.left;
   const { pieces, lines } = layoutAnswer(doc, c, left, contentWidth(doc));
   let y = doc.y;

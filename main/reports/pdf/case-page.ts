@@ -4,12 +4,13 @@
  * findings and the metrics.
  */
 import { FAILURE_TAG_LABELS } from '../../../shared/api/annotations';
+import { peakDelta } from '../../../shared/dexar/delta';
 import { spanText } from '../../../shared/text/answer-pieces';
 import type { RgbImage } from '../../engine/image/resample';
 import { annotationColour } from '../annotations-layer';
 import { renderThumbnailPng } from '../annotated';
 import type { ParsedReportCase } from '../types';
-import { drawAnswer, maxDelta } from './answer';
+import { drawAnswer } from './answer';
 import { FONT } from './fonts';
 import { contentWidth, ensureSpace, heading, INK, type Doc } from './layout';
 import { drawLegend } from './legend';
@@ -53,8 +54,8 @@ export async function drawCase(doc: Doc, c: ParsedReportCase, position: string, 
   heading(doc, 'Prompt');
   doc.text(c.prompt, left, doc.y, { width });
 
-  const peak = sharedPeak ?? maxDelta(c.tokens);
-  const shading = sharedPeak === undefined ? `shading = δ (max ${peak.toFixed(3)})` : `shading = δ on one scale for all runs compared (max ${peak.toFixed(3)}; this run ${maxDelta(c.tokens).toFixed(3)})`;
+  const peak = sharedPeak ?? peakDelta(c.tokens);
+  const shading = sharedPeak === undefined ? `shading = δ (max ${peak.toFixed(3)})` : `shading = δ on one scale for all runs compared (max ${peak.toFixed(3)}; this run ${peakDelta(c.tokens).toFixed(3)})`;
   heading(doc, 'Answer', `${shading}, underlined = visually grounded`);
   drawAnswer(doc, c, peak);
 

@@ -36,7 +36,7 @@ describe('main/cli/commands/explain/run', () => {
     doc.tokens.forEach((t: { index: number; delta: number; text: string }) => {
       const line = printed.find((l) => l.startsWith(`  token-${t.index}.png  ${JSON.stringify(t.text)}  δ `));
       expect(line, `token ${t.index}`).toBeDefined();
-      expect(line?.endsWith('linguistic, no weight in the sentence map'), `token ${t.index}`).toBe(t.delta === 0);
+      expect(line?.endsWith('δ 0: linguistic, no weight in the sentence map'), `token ${t.index}`).toBe(t.delta === 0);
     });
     expect(doc.tokens.some((t: { delta: number }) => t.delta === 0) && doc.tokens.some((t: { delta: number }) => t.delta > 0)).toBe(true);
     expect(doc.tokens.map((t: { id: number }) => t.id)).toEqual(inputs.answer_ids);
