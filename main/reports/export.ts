@@ -61,7 +61,8 @@ export function projectDisplayName(path: string): string {
 async function checkDestination(path: string): Promise<void> {
   const folder = dirname(path);
   const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) throw new DexarError('validation', `cannot write ${path}: the folder ${folder} does not exist`);
+  if (!info) throw new DexarError('validation', `cannot write ${path}: the folder ${folder} does not exist`);
+  if (!info.isDirectory()) throw new DexarError('validation', `cannot write ${path}: ${folder} is not a folder`);
   if ((await stat(path).catch(() => null))?.isDirectory()) throw new DexarError('validation', `cannot write ${path}: it is a folder`);
 }
 
@@ -97,8 +98,8 @@ export async function exportReport(project: Project, options: ExportReportOption
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
-    // The temp file's name is ours, not the user's: say which file could not be written.
-    throw new DexarError('internal', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'WriteError');
+    // The system's reason (permission denied, disk full), naming the user's file, not our temp file.
+    throw new DexarError('validation', `cannot write ${path}: ${(err as Error).message.replaceAll(temp, path)}`, 'WriteError');
   }
   const sha256 = createHash('sha256').update(data).digest('hex');
   const redacted = hasSensitive(cases);

@@ -6,6 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { DexarError } from '../../../shared/api/envelope';
+import type { RgbImage } from '../../engine/image/resample';
 import { annotatedImage, rawImage, redactedImage } from '../annotated';
 import type { ReportCase, ReportMeta } from '../types';
 import { parseReportCase, parseReportMeta } from '../validate';
@@ -63,30 +64,32 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
   doc.addPage();
   doc.font(FONT.regular);
   const contentsLines = drawCover(doc, meta, cases);
-  // Each case's image is rendered once: a comparison shows it twice (side by side, own page).
-  const rendered = async (c: (typeof cases)[number]) => {
-    const base = await redactedImage(c);
-    return { base, annotatedPng: await rawImage(await annotatedImage(c, base)).png({ compressionLevel: 6 }).toBuffer() };
-  };
-  const images = meta.comparison ? await Promise.all(cases.map(rendered)) : [];
+  const annotatedPng = async (c: (typeof cases)[number], base: RgbImage) => rawImage(await annotatedImage(c, base)).png({ compressionLevel: 6 }).toBuffer();
   // A comparison shades every answer on one δ scale so equal shades mean equal δ across runs.
   const peak = meta.comparison ? sharedPeak(cases) : undefined;
+  // Its side-by-side images are kept as PNGs (small) for the runs' own pages; the decoded images
+  // are not, so a long comparison holds one full-size image at a time.
+  const pngs: Buffer[] = [];
   if (meta.comparison) {
-    throwIfCancelled(options.signal, 0, cases.length);
+    for (const c of cases) {
+      throwIfCancelled(options.signal, 0, cases.length);
+      pngs.push(await annotatedPng(c, await redactedImage(c)));
+    }
     current = { caseTitle: 'Side by side', first: true };
     doc.addPage();
-    drawComparison(doc, cases, images.map((i) => i.annotatedPng));
+    drawComparison(doc, cases, pngs);
   }
   const firstPages: number[] = [];
   for (const [i, c] of cases.entries()) {
     throwIfCancelled(options.signal, i, cases.length);
-    const { base, annotatedPng } = images[i] ?? (await rendered(c));
+    const base = await redactedImage(c);
+    const png = pngs[i] ?? (await annotatedPng(c, base));
     const colourBar = await colormapBarPng(c.style.colormap);
     throwIfCancelled(options.signal, i, cases.length);
     current = { caseTitle: c.title, first: true };
     doc.addPage();
     firstPages.push(marks.length - 1);
-    await drawCase(doc, c, `case ${i + 1} of ${cases.length}`, { annotatedPng, base, colourBar }, peak);
+    await drawCase(doc, c, `case ${i + 1} of ${cases.length}`, { annotatedPng: png, base, colourBar }, peak);
     options.onProgress?.({ done: i + 1, total: cases.length, caseTitle: c.title });
   }
   drawContentsPages(doc, contentsLines, firstPages);

@@ -132,6 +132,26 @@ describe('reports/renderReportPdf', () => {
     expect(words).toEqual(tokens.map((t) => t.text.trim()));
   });
 
+  it('lays a comparison out two runs to a row, marks a partial run and cuts what a column cannot hold', async () => {
+    const c = await makeCase();
+    const tokens = Array.from({ length: 90 }, (_, index) => ({ index, text: `word${index}`, delta: (index % 10) / 10, grounded: index % 10 > 7 }));
+    const failed = { ...c, title: 'Run 13', status: 'failed' as const, prompt: 'x'.repeat(400), answer: tokens.map((t) => t.text).join(' '), tokens, tokenMaps: [] };
+    const path = scratch.write('compare3.pdf', await renderReportPdf({ ...meta(), comparison: true }, [c, failed, { ...c, title: 'Run 14' }]));
+    const side = scratch.text(path, 2);
+    expect(side).toContain('answers shaded on one δ scale for all 3 runs (max 0.900)');
+    expect(side).toContain('Run failed: its answer and maps are partial.');
+    expect(side).toContain('… the whole answer is on the run’s own page');
+    // The prompt without spaces is cut to the column, not drawn across the page.
+    expect(side).toMatch(/x{20,}…/);
+    expect(side).not.toMatch(/x{120,}/);
+    expect(side).not.toContain('word80');
+    // Three runs: the third starts a second row.
+    const runs = [2, 3].map((page) => scratch.text(path, page)).join('\n');
+    expect(runs.indexOf('Run 12')).toBeLessThan(runs.indexOf('Run 13'));
+    expect(runs).toContain('Run 14');
+    expect(scratch.renderPages(path, 'compare3').length).toBe(scratch.pageCount(path));
+  });
+
   it("quotes a finding's token span with the answer's spacing", async () => {
     const c = await makeCase();
     const annotations = [{ ...c.annotations[0]!, tokenSpan: { start: 1, end: 4 } }];
