@@ -27,6 +27,16 @@ function isTimings(v: unknown): v is ReferenceTimings {
   return typeof v === 'object' && v !== null && [t.tokens, t.generate_seconds, t.explain_seconds, t.explain_seconds_per_token].every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
+/** A JSON object on one line, or undefined for anything else (a library's output). */
+function parseLine(line: string): unknown {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ReferenceProcess {
   private readonly lines: AsyncIterator<string>;
   private stderr = '';
@@ -54,8 +64,8 @@ export class ReferenceProcess {
     if (this.child.stdin.writable) this.child.stdin.write(`${JSON.stringify({ prompt, max_new_tokens: tokens, layers, ignore_eos: true })}\n`);
     // Lines that are not JSON (a library printing to stdout) are skipped.
     for (let next = await this.lines.next(); !next.done; next = await this.lines.next()) {
-      if (!next.value.startsWith('{')) continue;
-      const reply: unknown = JSON.parse(next.value);
+      const reply = parseLine(next.value);
+      if (reply === undefined) continue;
       if (isTimings(reply)) return reply;
       const error = (reply as { error?: unknown }).error;
       throw new Error(`reference: ${typeof error === 'string' ? error : `expected timings, found ${next.value.slice(0, 200)}`}`);
@@ -65,9 +75,15 @@ export class ReferenceProcess {
     throw new Error(`reference: the process ended (${how}): ${last.slice(0, 300)}`);
   }
 
-  /** Ends the process (it exits when its stdin closes) and waits for it. */
-  async close(): Promise<void> {
+  /** Ends the process (it exits when its stdin closes), killing it if it has not after `graceMs`. */
+  async close(graceMs = 10_000): Promise<void> {
     this.child.stdin.end();
-    await this.ended;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    if ((await Promise.race([this.ended.then(() => 'ended'), late.then(() => 'late')])) === 'late') {
+      this.child.kill('SIGKILL');
+      await this.ended;
+    }
+    clearTimeout(timer);
   }
 }

@@ -122,6 +122,12 @@ def main() -> None:
     args = parser.parse_args()
     if not args.serve and args.prompt is None:
         parser.error("--prompt is required (or --serve)")
+    if args.serve:
+        # Per-request values come with each request; these flags would be silently ignored.
+        given = [f for f, v in (("--prompt", args.prompt), ("--answer", args.answer), ("--layers", args.layers),
+                                ("--out", args.out), ("--ignore-eos", args.ignore_eos or None)) if v is not None]
+        if given:
+            parser.error(f"--serve takes the prompt, max_new_tokens, layers and ignore_eos from each request; drop {', '.join(given)}")
 
     from transformers import AutoProcessor, LlavaForConditionalGeneration
 

@@ -150,3 +150,9 @@ class TestCli:
         assert replies[1]["tokens"] == 3
         assert replies[1]["explain_seconds"] > 0 and replies[1]["generate_seconds"] > 0
         assert len(replies) == 2
+        # Flags that a request carries are refused beside --serve rather than silently ignored.
+        refused = subprocess.run(
+            [sys.executable, "-m", "models.reference", "--serve", "--hf", "x", "--image", str(image), "--layers", "1-2"],
+            capture_output=True, text=True, cwd=root, timeout=120)
+        assert refused.returncode == 2
+        assert "--serve takes the prompt, max_new_tokens, layers and ignore_eos from each request; drop --layers" in refused.stderr

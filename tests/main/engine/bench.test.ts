@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmark, formatBenchRow } from '../../../main/engine/bench';
@@ -52,6 +53,38 @@ describe('main/engine/bench/benchmark', () => {
     await expect(noPython.run('Hi', 2, [0])).rejects.toThrow(/reference: the process ended \(.*ENOENT/);
     await noPython.close();
   }, 60_000);
+
+  it('skips what the reference prints besides its replies, reports its errors and ends a process that hangs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dexar-reference-'));
+    try {
+      // Stand-ins for Python: one answers every line after some noise, the other ignores stdin.
+      const chatty = join(dir, 'chatty');
+      writeFileSync(chatty, `#!/bin/sh
+while read line; do
+  echo "Loading weights"; echo "{not json"
+  case "$line" in
+    *boom*) echo '{"error": "ValueError: boom"}' ;;
+    *) echo '{"tokens": 2, "generate_seconds": 0.1, "explain_seconds": 0.2, "explain_seconds_per_token": 0.1}' ;;
+  esac
+done
+`);
+      const stuck = join(dir, 'stuck');
+      writeFileSync(stuck, '#!/bin/sh\nexec sleep 60\n');
+      for (const f of [chatty, stuck]) chmodSync(f, 0o755);
+      const ref = { checkpoint: dir, imagePath: join(dir, 'x.png'), threads: 1 };
+      const talker = ReferenceProcess.start({ ...ref, python: chatty }, dir);
+      await expect(talker.run('Hi', 2, [0])).resolves.toEqual({ tokens: 2, generate_seconds: 0.1, explain_seconds: 0.2, explain_seconds_per_token: 0.1 });
+      await expect(talker.run('boom', 2, [0])).rejects.toThrow(/^reference: ValueError: boom$/);
+      await expect(talker.run('Hi again', 2, [0])).resolves.toMatchObject({ tokens: 2 });
+      await talker.close();
+      const sleeper = ReferenceProcess.start({ ...ref, python: stuck }, dir);
+      const started = performance.now();
+      await sleeper.close(200);
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('prints the ratios', () => {
     const pairedRatio = { median: 1.4, min: 1.25, max: 2 };
