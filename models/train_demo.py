@@ -144,14 +144,14 @@ def main() -> None:
     t0 = time.time()
     history = []
     step = 0
-    while progress(step, time.time() - t0, a) < 1.0:
-        if late and progress(step, time.time() - t0, a) >= a.binding_from:
+    while (frac := progress(step, time.time() - t0, a)) < 1.0:
+        if late and frac >= a.binding_from:
             # Confusable cases only once the shortcuts are learnt: a stream of its own from here.
             data = batches(a.seed + 2, a.batch_size, cfg.image_size, weights, enc, a.turns, grid, a.binding)
             late = False
             print(f"step {step}: confusable follow-ups from here on (--binding {a.binding})", flush=True)
         model.train()
-        lr = lr_at(step, progress(step, time.time() - t0, a), a)
+        lr = lr_at(step, frac, a)
         for g in opt.param_groups:
             g["lr"] = lr
         answer, aux = loss_fn(model, next(data), probe, tokens)

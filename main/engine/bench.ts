@@ -13,8 +13,6 @@ import type { VlmModel } from './model';
 import type { PreprocessedImage } from './preprocess';
 import { ReferenceProcess, type ReferenceRunner } from './reference-process';
 
-export type { ReferenceRunner } from './reference-process';
-
 export interface BenchRow {
   readonly tokens: number;
   /** Median seconds of plain generation of `tokens` tokens (KV cache, greedy, no stop tokens). */

@@ -59,6 +59,16 @@ def greedy_answer(model, inputs, max_new_tokens: int, eos_id: int | None) -> lis
     return output[0, len(inputs.input_ids) :].tolist()
 
 
+def settings_from(args: argparse.Namespace, layers: tuple[int, ...] | None) -> DexarSettings:
+    """The command line's DEX-AR settings with the given layer set (None: the default)."""
+    return DexarSettings(
+        layers=layers,
+        top_k=args.top_k,
+        double_final_norm=not args.single_final_norm,
+        drop_column_after_image=not args.keep_column_after_image,
+    )
+
+
 def timed_run(model, processor, inputs, settings: DexarSettings, answer_text: str | None,
               max_new_tokens: int, ignore_eos: bool):
     """Generate (unless an answer is given) and explain; returns (timings, answer ids, result)."""
@@ -90,12 +100,7 @@ def serve(model, processor, image, args) -> None:
             request = json.loads(line)
             inputs = build_prompt_inputs(processor, image, str(request["prompt"]), args.template)
             layers = request.get("layers")
-            settings = DexarSettings(
-                layers=tuple(int(x) for x in layers) if layers is not None else None,
-                top_k=args.top_k,
-                double_final_norm=not args.single_final_norm,
-                drop_column_after_image=not args.keep_column_after_image,
-            )
+            settings = settings_from(args, tuple(int(x) for x in layers) if layers is not None else None)
             timings, _, _ = timed_run(model, processor, inputs, settings, None,
                                       int(request.get("max_new_tokens", 32)), bool(request.get("ignore_eos", True)))
             print(json.dumps(timings), flush=True)
@@ -143,12 +148,7 @@ def main() -> None:
         serve(model, processor, image, args)
         return
     inputs = build_prompt_inputs(processor, image, args.prompt, args.template)
-    settings = DexarSettings(
-        layers=parse_layers(args.layers),
-        top_k=args.top_k,
-        double_final_norm=not args.single_final_norm,
-        drop_column_after_image=not args.keep_column_after_image,
-    )
+    settings = settings_from(args, parse_layers(args.layers))
     timings, answer, result = timed_run(model, processor, inputs, settings, args.answer, args.max_new_tokens, args.ignore_eos)
     print(json.dumps(timings))
     if args.out:

@@ -87,11 +87,10 @@ function cellLayout(cell: Cell): { meta: number; status: number | null; image: n
   return { meta, status, image, caption, prompt, answer, more, height: answer + answerLines * TYPE.line + ROW.more };
 }
 
-/** Draws the section from doc.y, adding pages as rows need them; `annotatedPngs[i]` is case i's annotated image. */
-export function drawComparison(doc: Doc, cases: readonly ParsedReportCase[], annotatedPngs: readonly Buffer[]): void {
+/** Draws the section from doc.y, adding pages as rows need them; `annotatedPngs[i]` is case i's annotated image, `peak` the cases' sharedPeak. */
+export function drawComparison(doc: Doc, cases: readonly ParsedReportCase[], annotatedPngs: readonly Buffer[], peak: number): void {
   const left = doc.page.margins.left;
   const colWidth = (contentWidth(doc) - GAP * (COLUMNS - 1)) / COLUMNS;
-  const peak = sharedPeak(cases);
   const differing = differingSettings(cases);
   heading(doc, 'Side by side', `answers shaded on one δ scale for all ${cases.length} runs (max ${peak.toFixed(3)}), underlined = visually grounded`);
   if (differing.length > 0) {

@@ -1,8 +1,8 @@
 /**
- * renderReportPdf: a cover, for a comparison the runs side by side, then one section per case. Deterministic — pdfkit's CreationDate,
- * ModDate and file ID all derive from meta.date, fonts are subset by glyph order, and every image
- * is encoded by the same sharp pipeline — so equal inputs give equal bytes. Galleries report
- * progress per case and can be cancelled between cases.
+ * renderReportPdf: a cover, for a comparison the runs side by side, then one section per case.
+ * Deterministic — pdfkit's CreationDate, ModDate and file ID all derive from meta.date, fonts are
+ * subset by glyph order, and every image is encoded by the same sharp pipeline — so equal inputs
+ * give equal bytes. Galleries report progress per case and can be cancelled between cases.
  */
 import PDFDocument from 'pdfkit';
 import { DexarError } from '../../../shared/api/envelope';
@@ -66,18 +66,19 @@ export async function renderReportPdf(metaInput: ReportMeta, caseInputs: readonl
   const contentsLines = drawCover(doc, meta, cases);
   const annotatedPng = async (c: (typeof cases)[number], base: RgbImage) => rawImage(await annotatedImage(c, base)).png({ compressionLevel: 6 }).toBuffer();
   // A comparison shades every answer on one δ scale so equal shades mean equal δ across runs.
-  const peak = meta.comparison ? sharedPeak(cases) : undefined;
   // Its side-by-side images are kept as PNGs (small) for the runs' own pages; the decoded images
   // are not, so a long comparison holds one full-size image at a time.
+  let peak: number | undefined;
   const pngs: Buffer[] = [];
   if (meta.comparison) {
+    peak = sharedPeak(cases);
     for (const c of cases) {
       throwIfCancelled(options.signal, 0, cases.length);
       pngs.push(await annotatedPng(c, await redactedImage(c)));
     }
     current = { caseTitle: 'Side by side', first: true };
     doc.addPage();
-    drawComparison(doc, cases, pngs);
+    drawComparison(doc, cases, pngs, peak);
   }
   const firstPages: number[] = [];
   for (const [i, c] of cases.entries()) {

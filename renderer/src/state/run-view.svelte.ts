@@ -74,6 +74,10 @@ export class RunViewState {
   get tokens(): readonly RunToken[] {
     return this.#job?.tokens ?? this.#run?.tokens ?? [];
   }
+  /** The selected token, if a token (not the sentence) is selected and has arrived. */
+  get selectedToken(): RunToken | undefined {
+    return this.#selection.kind === 'token' ? this.tokens[this.#selection.index] : undefined;
+  }
   /** The decoded answer of the tokens on show ('' while a job streams: its answer is not known yet). */
   get answer(): string {
     return this.#job ? '' : (this.#run?.answer ?? '');
