@@ -24,6 +24,7 @@ import torch  # noqa: E402
 from models.demo.aux import PatchGrid, PatchProbe, capture_projector  # noqa: E402
 from models.demo.data import IGNORE, Encoder, batches, patch_batches  # noqa: E402
 from models.demo.evaluate import evaluate, format_table  # noqa: E402
+from models.demo.locality import background_value_share, capture_values, image_mixing  # noqa: E402
 from models.demo.model import DemoConfig, build_model, save_checkpoint  # noqa: E402
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -53,6 +54,9 @@ p.add_argument("--min_lr", type=float, default=5e-5, help="cosine floor")
 p.add_argument("--warmup", type=int, default=200, help="linear warm-up steps")
 p.add_argument("--weight_decay", type=float, default=0.05, help="AdamW decoupled weight decay (matrices only)")
 p.add_argument("--aux_weight", type=float, default=1.0, help="weight of the per-patch probe loss (models/demo/aux.py); 0 trains on answers alone")
+p.add_argument("--locality", type=float, default=0.0, help="weight of the image-mixing penalty (models/demo/locality.py): image tokens' attention to other image tokens in the LM; 0 leaves it free")
+p.add_argument("--background_values", type=float, default=0.0, help="weight of the background-value penalty (models/demo/locality.py): value energy of background image tokens over that of object tokens, every LM layer; 0 leaves it free")
+p.add_argument("--locality_from", type=float, default=0.0, help="joint-stage progress (0..1) from which --locality and --background_values apply (0: from the start)")
 p.add_argument("--grad_clip", type=float, default=1.0, help="global grad-norm clip")
 # system
 p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the team machine has 2 cores)")
@@ -82,15 +86,28 @@ def optimizer(params: list[torch.nn.Parameter], a: argparse.Namespace) -> torch.
     return torch.optim.AdamW(groups, lr=a.lr, betas=(0.9, 0.98))
 
 
-def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: dict) -> tuple[torch.Tensor, torch.Tensor]:
-    """(answer loss, per-patch probe loss on the projector output the forward pass captured)."""
+def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: dict, values: list[torch.Tensor],
+            image: slice, a: argparse.Namespace, local: bool) -> dict[str, torch.Tensor]:
+    """The joint stage's loss terms: answer cross-entropy, the per-patch probe on the projector
+    output the forward pass captured, and the image-locality penalties (zero before `local` and
+    when their weight is 0: the attention probabilities they need are not collected then)."""
     batch = {k: v.to(model.device) for k, v in batch.items()}
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["turn_mask"],
-                   position_ids=batch["position_ids"], pixel_values=batch["pixel_values"]).logits
+    values.clear()
+    mixing_on, background_on = local and a.locality > 0, local and a.background_values > 0
+    out = model(input_ids=batch["input_ids"], attention_mask=batch["turn_mask"], position_ids=batch["position_ids"],
+                pixel_values=batch["pixel_values"], output_attentions=mixing_on)
+    logits = out.logits
     # Position i predicts token i+1; targets are IGNORE outside the answer.
     answer = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]), batch["targets"][:, 1:].reshape(-1), ignore_index=IGNORE)
-    return answer, probe.loss(tokens["tokens"], batch["patch_targets"])
+    zero = answer.new_zeros(())
+    background = batch["patch_targets"][:, :, 0] == 0
+    return {
+        "answer": answer,
+        "aux": probe.loss(tokens["tokens"], batch["patch_targets"]),
+        "mixing": image_mixing(out.attentions, image.start, image.stop - image.start) if mixing_on else zero,
+        "background": background_value_share(values, image.start, background) if background_on else zero,
+    }
 
 
 def vision_stage(model, probe: PatchProbe, tokens: dict, grid: PatchGrid, a: argparse.Namespace) -> int:
@@ -132,6 +149,10 @@ def main() -> None:
     assert len(weights) == 6, f"--weights needs 6 values (templates 1..6), found {a.weights!r}"
     print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M, {n_img} image tokens")
 
+    # The mixing penalty needs the LM's attention probabilities, which only eager attention returns.
+    if a.locality > 0:
+        model.set_attn_implementation({"text_config": "eager"})
+    values = capture_values(model) if a.background_values > 0 else []
     probe = PatchProbe(cfg.hidden_size).to(a.device)
     tokens = capture_projector(model)
     grid = PatchGrid(cfg.image_size, cfg.patch_size)
@@ -154,13 +175,15 @@ def main() -> None:
         lr = lr_at(step, frac, a)
         for g in opt.param_groups:
             g["lr"] = lr
-        answer, aux = loss_fn(model, next(data), probe, tokens)
+        terms = loss_fn(model, next(data), probe, tokens, values, enc.image_span, a, frac >= a.locality_from)
         opt.zero_grad(set_to_none=True)
-        (answer + a.aux_weight * aux).backward()
+        (terms["answer"] + a.aux_weight * terms["aux"] + a.locality * terms["mixing"]
+         + a.background_values * terms["background"]).backward()
         torch.nn.utils.clip_grad_norm_(params, a.grad_clip)
         opt.step()
         if step % a.log_every == 0:
-            print(f"step {step:5d} loss {answer.item():.4f} aux {aux.item():.4f} lr {lr:.2e} {time.time() - t0:7.1f}s", flush=True)
+            shown = " ".join(f"{k} {v.item():.4f}" for k, v in terms.items())
+            print(f"step {step:5d} {shown} lr {lr:.2e} {time.time() - t0:7.1f}s", flush=True)
         if a.val_every and step > 0 and step % a.val_every == 0:
             table, _ = evaluate(model, enc, a.val_seed, a.val_n, cfg.image_size)
             history.append({"step": step, "val": table})

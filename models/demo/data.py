@@ -50,6 +50,12 @@ class Encoder:
         ids = self.prompt_ids(prompt)
         return ids[: ids.index(self.image_id) + self.num_image_tokens]
 
+    @property
+    def image_span(self) -> slice:
+        """Positions of the image tokens, the same in every sequence (they follow one fixed prefix)."""
+        end = len(self.image_prefix(""))
+        return slice(end - self.num_image_tokens, end)
+
     def _answer_ids(self, answer: str) -> tuple[int, ...]:
         return tuple(self.tok.encode(answer, add_special_tokens=False).ids) + (self.eos_id,)
 

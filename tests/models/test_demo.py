@@ -147,3 +147,58 @@ def test_demo_binding_samplers_ask_only_confusable_cases():
         else:
             assert qa.answer == f"Yes, there is a {color} {shape}." and len(qa.regions) == 1
     assert asked_where > 50 and asked_no > 50, (asked_where, asked_no)
+
+
+def test_demo_image_mixing_counts_only_image_rows_reading_other_image_tokens():
+    from models.demo.locality import image_mixing
+
+    # T = 6, image tokens at 2..4. Rows outside the image (0, 1, 5) must not count.
+    a = torch.zeros(1, 1, 6, 6)
+    a[0, 0, 0, 0] = 1.0
+    a[0, 0, 1] = torch.tensor([0.0, 1.0, 0, 0, 0, 0])
+    a[0, 0, 2] = torch.tensor([0.5, 0.0, 0.5, 0, 0, 0])  # text + itself: 0
+    a[0, 0, 3] = torch.tensor([0.2, 0.0, 0.3, 0.5, 0, 0])  # 0.3 on image token 2
+    a[0, 0, 4] = torch.tensor([0.0, 0.0, 0.1, 0.2, 0.7, 0])  # 0.1 + 0.2
+    a[0, 0, 5] = torch.tensor([0.0, 0.0, 0.5, 0.5, 0.0, 0.0])  # an answer row reading the image
+    local = torch.zeros_like(a)
+    local[0, 0] = torch.eye(6)
+    assert image_mixing((a,), 2, 3).item() == pytest.approx(0.2)
+    assert image_mixing((a, local), 2, 3).item() == pytest.approx(0.1)
+    assert image_mixing((local,), 2, 3).item() == 0.0
+
+
+def test_demo_background_value_share_compares_background_with_object_tokens():
+    from models.demo.locality import background_value_share
+
+    # T = 5, image tokens at 1..3; token 2 shows an object. ‖v‖² per token: 4, 1, 9, 1, 100.
+    v = torch.tensor([[[2.0, 0.0], [1.0, 0.0], [0.0, 3.0], [1.0, 0.0], [10.0, 0.0]]])
+    background = torch.tensor([[True, False, True]])
+    assert background_value_share([v], 1, background).item() == pytest.approx(1 / 9)
+    # Layers are averaged; rows outside the image (0 and 4) never count.
+    quiet = torch.tensor([[[5.0, 5.0], [0.0, 0.0], [0.0, 3.0], [0.0, 0.0], [7.0, 7.0]]])
+    assert background_value_share([v, quiet], 1, background).item() == pytest.approx(1 / 18)
+
+
+def test_demo_trainer_runs_both_stages_with_the_locality_penalties(tmp_path):
+    """A few seconds of the real recipe (both stages, every loss term) end in a checkpoint that
+    loads as a plain LLaVA with ordinary attention, and a recipe.json recording the run."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "ckpt"
+    run = subprocess.run(
+        [sys.executable, "-m", "models.train_demo", "--out", str(out), "--time_limit_min", "0.3", "--vision_min", "0.05",
+         "--eval_n", "6", "--val_every", "0", "--log_every", "5", "--locality", "1", "--background_values", "1"],
+        capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    steps = [line.split() for line in run.stdout.splitlines() if line.startswith("step ")]
+    assert steps and all(s[2:10:2] == ["answer", "aux", "mixing", "background"] for s in steps), run.stdout[-2000:]
+    assert all(float(s[7]) > 0 and float(s[9]) > 0 for s in steps), "both penalties are computed every step"
+    recipe = json.loads((out / "recipe.json").read_text())
+    assert recipe["args"]["locality"] == 1 and recipe["args"]["background_values"] == 1 and recipe["steps"] > 0
+    from transformers import LlavaForConditionalGeneration
+
+    loaded = LlavaForConditionalGeneration.from_pretrained(out)
+    fresh, _ = build_model(DemoConfig(), seed=0)
+    assert loaded.state_dict().keys() == fresh.state_dict().keys(), "the probe is not part of the checkpoint"
