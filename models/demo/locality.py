@@ -4,15 +4,16 @@ DEX-AR's map for one head is ReLU(G) over the image columns, G_j = ∂s/∂A_j: 
 vector projected on the direction that raises the target. It points at an object only if the
 object's evidence sits in the value vectors over that object. The per-patch probe (aux.py) puts
 it there at the LM's input, but nothing stops the LM's own causal attention from mixing it into
-later image tokens: on run aux9, image-token queries give 81-88 % of their attention to other
+later image tokens: on run aux9, image-token queries give 81-86 % of their attention to other
 image tokens in every layer, and background patches after an object in raster order carry its
 colour. `image_mixing` measures that share so training can penalise it. Answer tokens still read
 every image token; only image tokens are asked to attend to the text before the image (a constant
 sink) or to themselves.
 
-Local states are not enough: with mixing gone, DEX-AR's maps still peaked on background patches,
-whose value vectors project on the target direction as much as the object's do (every token is
-RMS-normalised before W_v, so a background token cannot simply be small). `background_value_share`
+Local states are not enough: with mixing gone, DEX-AR's maps still peaked on background patches.
+Every token is RMS-normalised before W_v, so a background token cannot simply fade: on aux9 its
+value energy is 0.43 of an object token's, and background tokens outnumber object tokens five to
+one. `background_value_share`
 measures how much value energy background tokens carry relative to object tokens, so training
 can push background values towards zero. Both are training losses only: the checkpoint stays a
 plain LLaVA with ordinary causal attention.
