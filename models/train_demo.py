@@ -101,12 +101,11 @@ def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: di
     answer = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]), batch["targets"][:, 1:].reshape(-1), ignore_index=IGNORE)
     zero = answer.new_zeros(())
-    background = batch["patch_targets"][:, :, 0] == 0
     return {
         "answer": answer,
         "aux": probe.loss(tokens["tokens"], batch["patch_targets"]),
-        "mixing": image_mixing(out.attentions, image.start, image.stop - image.start) if mixing_on else zero,
-        "background": background_value_share(values, image.start, background) if background_on else zero,
+        "mixing": image_mixing(out.attentions, image) if mixing_on else zero,
+        "background": background_value_share(values, image, batch["patch_targets"][:, :, 0] == 0) if background_on else zero,
     }
 
 
@@ -153,6 +152,7 @@ def main() -> None:
     if a.locality > 0:
         model.set_attn_implementation({"text_config": "eager"})
     values = capture_values(model) if a.background_values > 0 else []
+    image = enc.image_span
     probe = PatchProbe(cfg.hidden_size).to(a.device)
     tokens = capture_projector(model)
     grid = PatchGrid(cfg.image_size, cfg.patch_size)
@@ -175,7 +175,7 @@ def main() -> None:
         lr = lr_at(step, frac, a)
         for g in opt.param_groups:
             g["lr"] = lr
-        terms = loss_fn(model, next(data), probe, tokens, values, enc.image_span, a, frac >= a.locality_from)
+        terms = loss_fn(model, next(data), probe, tokens, values, image, a, frac >= a.locality_from)
         opt.zero_grad(set_to_none=True)
         (terms["answer"] + a.aux_weight * terms["aux"] + a.locality * terms["mixing"]
          + a.background_values * terms["background"]).backward()

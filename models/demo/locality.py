@@ -22,14 +22,14 @@ plain LLaVA with ordinary causal attention.
 import torch
 
 
-def image_mixing(attentions: tuple[torch.Tensor, ...], start: int, count: int) -> torch.Tensor:
+def image_mixing(attentions: tuple[torch.Tensor, ...], image: slice) -> torch.Tensor:
     """Mean attention mass that image-token queries put on *other* image tokens.
 
-    `attentions`: per LM layer (B, H, T, T) probabilities; the image tokens are the rows and
-    columns start .. start+count-1 of every sequence. Averaged over layers, batch, heads and the
-    image rows: 0 when image tokens read only the text before them and themselves.
+    `attentions`: per LM layer (B, H, T, T) probabilities; `image`: the image tokens' rows and
+    columns, the same in every sequence. Averaged over layers, batch, heads and the image rows:
+    0 when image tokens read only the text before them and themselves.
     """
-    image = slice(start, start + count)
+    count = image.stop - image.start
     eye = torch.eye(count, dtype=torch.bool, device=attentions[0].device)
     shares = [a[:, :, image, image].masked_fill(eye, 0.0).sum(-1).mean() for a in attentions]
     return torch.stack(shares).mean()
@@ -44,13 +44,12 @@ def capture_values(model) -> list[torch.Tensor]:
     return box
 
 
-def background_value_share(values: list[torch.Tensor], start: int, background: torch.Tensor) -> torch.Tensor:
+def background_value_share(values: list[torch.Tensor], image: slice, background: torch.Tensor) -> torch.Tensor:
     """Mean over layers of mean ‖v‖² on background image tokens / mean ‖v‖² on object tokens.
 
-    `values`: per layer (B, T, D); `background`: (B, N) bool, True where an image token (rows
-    start .. start+N-1) shows background. 0 when background tokens have zero values.
+    `values`: per layer (B, T, D); `image`: the image tokens' rows; `background`: (B, N) bool,
+    True where the image token shows background. 0 when background tokens have zero values.
     """
-    image = slice(start, start + background.shape[1])
     bg = background.to(values[0].dtype)
     ratios = []
     for v in values:

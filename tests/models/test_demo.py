@@ -162,9 +162,9 @@ def test_demo_image_mixing_counts_only_image_rows_reading_other_image_tokens():
     a[0, 0, 5] = torch.tensor([0.0, 0.0, 0.5, 0.5, 0.0, 0.0])  # an answer row reading the image
     local = torch.zeros_like(a)
     local[0, 0] = torch.eye(6)
-    assert image_mixing((a,), 2, 3).item() == pytest.approx(0.2)
-    assert image_mixing((a, local), 2, 3).item() == pytest.approx(0.1)
-    assert image_mixing((local,), 2, 3).item() == 0.0
+    assert image_mixing((a,), slice(2, 5)).item() == pytest.approx(0.2)
+    assert image_mixing((a, local), slice(2, 5)).item() == pytest.approx(0.1)
+    assert image_mixing((local,), slice(2, 5)).item() == 0.0
 
 
 def test_demo_background_value_share_compares_background_with_object_tokens():
@@ -173,10 +173,10 @@ def test_demo_background_value_share_compares_background_with_object_tokens():
     # T = 5, image tokens at 1..3; token 2 shows an object. ‖v‖² per token: 4, 1, 9, 1, 100.
     v = torch.tensor([[[2.0, 0.0], [1.0, 0.0], [0.0, 3.0], [1.0, 0.0], [10.0, 0.0]]])
     background = torch.tensor([[True, False, True]])
-    assert background_value_share([v], 1, background).item() == pytest.approx(1 / 9)
+    assert background_value_share([v], slice(1, 4), background).item() == pytest.approx(1 / 9)
     # Layers are averaged; rows outside the image (0 and 4) never count.
     quiet = torch.tensor([[[5.0, 5.0], [0.0, 0.0], [0.0, 3.0], [0.0, 0.0], [7.0, 7.0]]])
-    assert background_value_share([v, quiet], 1, background).item() == pytest.approx(1 / 18)
+    assert background_value_share([v, quiet], slice(1, 4), background).item() == pytest.approx(1 / 18)
 
 
 def test_demo_trainer_runs_both_stages_with_the_locality_penalties(tmp_path):
