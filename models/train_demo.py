@@ -38,7 +38,8 @@ p.add_argument("--val_seed", type=int, default=800001, help="seed of the small p
 p.add_argument("--val_n", type=int, default=180, help="questions in each periodic validation")
 p.add_argument("--weights", default="1,1,1.3,1,1.6,1", help="relative sampling weight of templates 1..6; describe and where are the hardest")
 p.add_argument("--binding", type=float, default=0.0, help="share of follow-up where/exists questions about confusable cases (models/demo/binding.py); the committed checkpoint used 0")
-p.add_argument("--binding_from", type=float, default=0.0, help="joint-stage progress (0..1) from which --binding applies; before it the follow-ups are the generator's uniform ones (0: from the start)")
+p.add_argument("--hard_turns", type=int, default=0, help="follow-up turns per image that are extra where/exists questions in place of other templates (models/demo/data.py); the committed checkpoint used 0")
+p.add_argument("--binding_from", type=float, default=0.0, help="joint-stage progress (0..1) from which --binding and --hard_turns apply; before it the follow-ups are the generator's uniform ones (0: from the start)")
 # model (see models/demo/model.py DemoConfig for what each one means)
 for f in fields(DemoConfig):
     p.add_argument(f"--{f.name}", type=int, default=f.default)
@@ -160,17 +161,18 @@ def main() -> None:
     vision_steps = vision_stage(model, probe, tokens, grid, a)
     params = list(model.parameters()) + list(probe.parameters())
     opt = optimizer(params, a)
-    late = a.binding > 0 and a.binding_from > 0
-    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, grid, 0.0 if late else a.binding)
+    late = (a.binding > 0 or a.hard_turns > 0) and a.binding_from > 0
+    data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, grid,
+                   *((0.0, 0) if late else (a.binding, a.hard_turns)))
     t0 = time.time()
     history = []
     step = 0
     while (frac := progress(step, time.time() - t0, a)) < 1.0:
         if late and frac >= a.binding_from:
-            # Confusable cases only once the shortcuts are learnt: a stream of its own from here.
-            data = batches(a.seed + 2, a.batch_size, cfg.image_size, weights, enc, a.turns, grid, a.binding)
+            # Confusable and extra hard cases only once the shortcuts are learnt: a stream of its own from here.
+            data = batches(a.seed + 2, a.batch_size, cfg.image_size, weights, enc, a.turns, grid, a.binding, a.hard_turns)
             late = False
-            print(f"step {step}: confusable follow-ups from here on (--binding {a.binding})", flush=True)
+            print(f"step {step}: late follow-ups from here on (--binding {a.binding}, --hard_turns {a.hard_turns})", flush=True)
         model.train()
         lr = lr_at(step, frac, a)
         for g in opt.param_groups:

@@ -18,7 +18,7 @@ from tokenizers import Tokenizer
 from models.demo.aux import PatchGrid, patch_targets
 from models.demo.binding import CONFUSABLE
 from models.demo.tokenizer import EOS, IMAGE, PAD
-from models.shapes_qa.questions import ask
+from models.shapes_qa.questions import QA, ask
 from models.shapes_qa.sampler import Sample, sample
 from models.shapes_qa.scene import Scene, render, sample_scene
 from models.tiny import PROMPT_TEMPLATE
@@ -129,12 +129,14 @@ def patch_batches(seed: int, batch_size: int, grid: PatchGrid):
 
 
 def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], enc: Encoder, turns: int = 1,
-            grid: PatchGrid | None = None, binding: float = 0.0):
+            grid: PatchGrid | None = None, binding: float = 0.0, hard: int = 0):
     """Endless batches of `batch_size` images. Each image's first question has a template drawn
     with the given relative weights; up to `turns - 1` follow-ups use the other templates that
     apply to the scene, in random order. With probability `binding` a follow-up "where" or
-    "exists" asks about a confusable case instead (models/demo/binding.py); at 0 the random
-    stream is the one earlier recipes trained on."""
+    "exists" asks about a confusable case instead (models/demo/binding.py). `hard` of the
+    follow-up turns are extra "where" and "exists" questions (alternating) in place of the last
+    of the others, at the same sequence length or shorter. With both at 0 the random stream is
+    the one earlier recipes trained on."""
     rng = random.Random(seed)
     templates, w = list(weights), list(weights.values())
     k = 0
@@ -142,13 +144,23 @@ def batches(seed: int, batch_size: int, size: int, weights: dict[int, float], en
         chunk, extra = [], []
         for _ in range(batch_size):
             first = sample(rng, rng.choices(templates, w)[0], size, k)
-            others = [t for t in templates if t != first.qa.template]
-            rng.shuffle(others)
-            follow = [qa for t in others if (qa := follow_up(first.scene, t, rng, binding)) is not None]
             chunk.append(first)
-            extra.append(follow[: turns - 1])
+            extra.append(follow_ups(first, templates, turns - 1, rng, binding, hard))
             k += 1
         yield collate(chunk, enc, extra, grid)
+
+
+HARD = (3, 6)  # "where" and "exists": the templates that need colour and shape bound to one object
+
+
+def follow_ups(first: Sample, templates: list[int], n: int, rng: random.Random, binding: float, hard: int) -> list[QA]:
+    """Up to `n` more questions about `first`'s scene: the other templates in random order, the
+    last `hard` of them replaced by extra "where" / "exists" questions (alternating)."""
+    others = [t for t in templates if t != first.qa.template]
+    rng.shuffle(others)
+    follow = [qa for t in others if (qa := follow_up(first.scene, t, rng, binding)) is not None]
+    keep = max(0, n - hard)
+    return follow[:keep] + [follow_up(first.scene, HARD[i % 2], rng, binding) for i in range(n - keep)]
 
 
 def follow_up(scene: Scene, template: int, rng: random.Random, binding: float):

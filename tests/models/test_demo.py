@@ -149,6 +149,23 @@ def test_demo_binding_samplers_ask_only_confusable_cases():
     assert asked_where > 50 and asked_no > 50, (asked_where, asked_no)
 
 
+def test_demo_hard_turns_replace_the_last_follow_ups_by_where_and_exists():
+    import random
+
+    from models.demo.data import follow_ups
+
+    templates = [1, 2, 3, 4, 5, 6]
+    for hard in (0, 2, 7):
+        rng = random.Random(5)
+        for s in stream(23, 72, 120):
+            qs = follow_ups(s, templates, 5, rng, 0.0, hard)
+            kept = max(0, 5 - hard)
+            assert [q.template for q in qs[kept:]] == [(3, 6)[i % 2] for i in range(5 - kept)], hard
+            # The rest: other templates than the first question's, each at most once.
+            rest = [q.template for q in qs[:kept]]
+            assert len(qs) <= 5 and s.qa.template not in rest and len(set(rest)) == len(rest)
+
+
 def test_demo_image_mixing_counts_only_image_rows_reading_other_image_tokens():
     from models.demo.locality import image_mixing
 
