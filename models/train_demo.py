@@ -26,6 +26,7 @@ from models.demo.data import IGNORE, Encoder, batches, patch_batches  # noqa: E4
 from models.demo.evaluate import evaluate, format_table  # noqa: E402
 from models.demo.locality import background_value_share, capture_values, image_mixing  # noqa: E402
 from models.demo.model import DemoConfig, build_model, save_checkpoint  # noqa: E402
+from models.demo.presence_probe import PresenceProbe, capture_layer_output  # noqa: E402
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 # I/O
@@ -58,6 +59,8 @@ p.add_argument("--aux_weight", type=float, default=1.0, help="weight of the per-
 p.add_argument("--locality", type=float, default=0.0, help="weight of the image-mixing penalty (models/demo/locality.py): image tokens' attention to other image tokens in the LM; 0 leaves it free")
 p.add_argument("--background_values", type=float, default=0.0, help="weight of the background-value penalty (models/demo/locality.py): value energy of background image tokens over that of object tokens, every LM layer; 0 leaves it free")
 p.add_argument("--locality_from", type=float, default=0.0, help="joint-stage progress (0..1) from which --locality and --background_values apply (0: from the start)")
+p.add_argument("--presence", type=float, default=0.0, help="weight of the exists-presence probe (models/demo/presence_probe.py) on the answering row of every exists turn; 0: off (the committed checkpoint)")
+p.add_argument("--presence_layer", type=int, default=2, help="LM decoder layer (0-based) whose output the presence probe reads")
 p.add_argument("--grad_clip", type=float, default=1.0, help="global grad-norm clip")
 # system
 p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the team machine has 2 cores)")
@@ -88,10 +91,12 @@ def optimizer(params: list[torch.nn.Parameter], a: argparse.Namespace) -> torch.
 
 
 def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: dict, values: list[torch.Tensor],
-            image: slice, a: argparse.Namespace, local: bool) -> dict[str, torch.Tensor]:
+            image: slice, a: argparse.Namespace, local: bool, presence: tuple[PresenceProbe, dict] | None = None
+            ) -> dict[str, torch.Tensor]:
     """The joint stage's loss terms: answer cross-entropy, the per-patch probe on the projector
-    output the forward pass captured, and the image-locality penalties (zero before `local` and
-    when their weight is 0: the attention probabilities they need are not collected then)."""
+    output the forward pass captured, the image-locality penalties (zero before `local` and
+    when their weight is 0: the attention probabilities they need are not collected then) and,
+    with `presence` (probe, captured layer output), the exists-presence probe."""
     batch = {k: v.to(model.device) for k, v in batch.items()}
     values.clear()
     mixing_on, background_on = local and a.locality > 0, local and a.background_values > 0
@@ -102,12 +107,17 @@ def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: di
     answer = torch.nn.functional.cross_entropy(
         logits[:, :-1].reshape(-1, logits.shape[-1]), batch["targets"][:, 1:].reshape(-1), ignore_index=IGNORE)
     zero = answer.new_zeros(())
-    return {
+    terms = {
         "answer": answer,
         "aux": probe.loss(tokens["tokens"], batch["patch_targets"]),
         "mixing": image_mixing(out.attentions, image) if mixing_on else zero,
         "background": background_value_share(values, image, batch["patch_targets"][:, :, 0] == 0) if background_on else zero,
     }
+    if presence is not None:
+        head, layer = presence
+        rows = batch["presence_rows"]
+        terms["presence"] = head.loss(layer["states"][rows[:, 0], rows[:, 1]], batch["presence_targets"])
+    return terms
 
 
 def vision_stage(model, probe: PatchProbe, tokens: dict, grid: PatchGrid, a: argparse.Namespace) -> int:
@@ -156,10 +166,12 @@ def main() -> None:
     image = enc.image_span
     probe = PatchProbe(cfg.hidden_size).to(a.device)
     tokens = capture_projector(model)
+    presence = ((PresenceProbe(cfg.hidden_size).to(a.device), capture_layer_output(model, a.presence_layer))
+                if a.presence > 0 else None)
     grid = PatchGrid(cfg.image_size, cfg.patch_size)
     t_start = time.time()
     vision_steps = vision_stage(model, probe, tokens, grid, a)
-    params = list(model.parameters()) + list(probe.parameters())
+    params = list(model.parameters()) + list(probe.parameters()) + (list(presence[0].parameters()) if presence else [])
     opt = optimizer(params, a)
     late = (a.binding > 0 or a.hard_turns > 0) and a.binding_from > 0
     data = batches(a.seed, a.batch_size, cfg.image_size, weights, enc, a.turns, grid,
@@ -177,10 +189,10 @@ def main() -> None:
         lr = lr_at(step, frac, a)
         for g in opt.param_groups:
             g["lr"] = lr
-        terms = loss_fn(model, next(data), probe, tokens, values, image, a, frac >= a.locality_from)
+        terms = loss_fn(model, next(data), probe, tokens, values, image, a, frac >= a.locality_from, presence)
         opt.zero_grad(set_to_none=True)
         (terms["answer"] + a.aux_weight * terms["aux"] + a.locality * terms["mixing"]
-         + a.background_values * terms["background"]).backward()
+         + a.background_values * terms["background"] + a.presence * terms.get("presence", 0.0)).backward()
         torch.nn.utils.clip_grad_norm_(params, a.grad_clip)
         opt.step()
         if step % a.log_every == 0:

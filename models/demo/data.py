@@ -17,6 +17,7 @@ from tokenizers import Tokenizer
 
 from models.demo.aux import PatchGrid, patch_targets
 from models.demo.binding import CONFUSABLE
+from models.demo.presence_probe import presence_targets
 from models.demo.tokenizer import EOS, IMAGE, PAD
 from models.shapes_qa.questions import QA, ask
 from models.shapes_qa.sampler import Sample, sample
@@ -75,9 +76,12 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
     prefix and itself, at the positions inference uses: every turn is exactly a single-turn
     inference sequence, and no answer can be read off an earlier turn's text (a describe answer
     names every object, which would teach lookups in the conversation instead of the image).
-    With a `grid`, "patch_targets" (B, N, attributes) holds the per-patch labels (models/demo/aux.py).
+    With a `grid`, "patch_targets" (B, N, attributes) holds the per-patch labels (models/demo/aux.py),
+    and "presence_rows" (K, 2: sequence, row) / "presence_targets" (K, 3) the "exists" turns' answering
+    rows and their labels (models/demo/presence_probe.py).
     """
     seqs, targets, segments, positions = [], [], [], []
+    presence_rows, presence = [], []
     for i, s in enumerate(samples):
         qas = [s.qa, *(extra[i] if extra else [])]
         prefix = enc.image_prefix(s.qa.prompt)
@@ -85,6 +89,9 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
         seg, pos = [0] * len(prefix), list(range(len(prefix)))
         for k, qa in enumerate(qas, start=1):
             p, a = enc.prompt_ids(qa.prompt)[len(prefix):], enc.answer_ids(qa.answer)
+            if (labels := presence_targets(qa, s.scene)) is not None:
+                presence_rows.append((i, len(seq) + len(p) - 1))  # the row that predicts the first answer word
+                presence.append(labels)
             seq += p + a
             tgt += [IGNORE] * len(p) + list(a)
             seg += [k] * (len(p) + len(a))
@@ -115,6 +122,8 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
     if grid is not None:
         batch["patch_targets"] = torch.from_numpy(
             np.stack([patch_targets(s.scene, masks, grid) for s, (_, masks) in zip(samples, rendered)]))
+        batch["presence_rows"] = torch.tensor(presence_rows, dtype=torch.long).reshape(-1, 2)
+        batch["presence_targets"] = torch.tensor(presence, dtype=torch.long).reshape(-1, 3)
     return batch
 
 

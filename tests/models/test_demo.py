@@ -206,12 +206,14 @@ def test_demo_trainer_runs_both_stages_with_the_locality_penalties(tmp_path):
     out = tmp_path / "ckpt"
     run = subprocess.run(
         [sys.executable, "-m", "models.train_demo", "--out", str(out), "--time_limit_min", "0.3", "--vision_min", "0.05",
-         "--eval_n", "6", "--val_every", "0", "--log_every", "5", "--locality", "1", "--background_values", "1"],
+         "--eval_n", "6", "--val_every", "0", "--log_every", "5", "--locality", "1", "--background_values", "1",
+         "--presence", "1"],
         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     steps = [line.split() for line in run.stdout.splitlines() if line.startswith("step ")]
     assert steps and all(s[2:10:2] == ["answer", "aux", "mixing", "background"] for s in steps), run.stdout[-2000:]
     assert all(float(s[7]) > 0 and float(s[9]) > 0 for s in steps), "both penalties are computed every step"
+    assert all(s[10] == "presence" and float(s[11]) > 0 for s in steps), "so is the presence probe"
     recipe = json.loads((out / "recipe.json").read_text())
     assert recipe["args"]["locality"] == 1 and recipe["args"]["background_values"] == 1 and recipe["steps"] > 0
     from transformers import LlavaForConditionalGeneration
@@ -219,3 +221,40 @@ def test_demo_trainer_runs_both_stages_with_the_locality_penalties(tmp_path):
     loaded = LlavaForConditionalGeneration.from_pretrained(out)
     fresh, _ = build_model(DemoConfig(), seed=0)
     assert loaded.state_dict().keys() == fresh.state_dict().keys(), "the probe is not part of the checkpoint"
+
+
+def test_demo_question_probe_reads_linear_labels_and_not_shuffled_ones():
+    from models.demo.question_probe import probe_accuracy
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(600, 16, generator=g)
+    y = (x @ torch.randn(16, 4, generator=g)).argmax(1)  # linearly encoded: 4 classes
+    assert probe_accuracy(x, y, 420, 4).float().mean() > 0.9
+    shuffled = y[torch.randperm(600, generator=g)]  # same classes, no relation to x
+    assert probe_accuracy(x, shuffled, 420, 4).float().mean() < 0.45
+
+
+def test_demo_presence_rows_are_the_rows_that_answer_exists_turns():
+    """Each "exists" turn gets one presence row: the row whose target is the first answer word,
+    labelled with what the scene holds of the named colour, shape and pair."""
+    import random
+
+    from models.demo.aux import PatchGrid
+    from models.demo.data import follow_ups
+    from models.demo.presence_probe import presence_targets
+
+    tok = build_tokenizer()
+    enc = Encoder(tok, 81)
+    rng = random.Random(2)
+    samples = list(stream(31, 72, 8, templates=(6,)))
+    extra = [follow_ups(s, [1, 2, 3, 4, 5, 6], 5, rng, 1.0, 2) for s in samples]
+    batch = collate(samples, enc, extra, PatchGrid(72, 8))
+    exists = [(i, qa) for i, s in enumerate(samples) for qa in [s.qa, *extra[i]] if qa.template == 6]
+    assert len(exists) == batch["presence_rows"].shape[0] >= 16
+    for (b, row), labels, (i, qa) in zip(batch["presence_rows"].tolist(), batch["presence_targets"].tolist(), exists):
+        assert b == i and batch["targets"][b, row + 1].item() == tok.token_to_id(qa.answer.split()[0].rstrip(","))
+        color, shape = qa.prompt.rstrip("?").split()[-2:]
+        objs = samples[i].scene.objects
+        assert labels == [any(o.color == color for o in objs), any(o.shape == shape for o in objs), qa.answer.startswith("Yes")]
+    assert presence_targets(samples[0].qa, samples[0].scene) == tuple(batch["presence_targets"][0].tolist())
+    assert {tuple(t) for t in batch["presence_targets"].tolist()} >= {(1, 1, 1), (0, 1, 0)}, "confusable Noes are present"
