@@ -103,8 +103,13 @@ class PatchProbe(nn.Module):
         return out
 
 
+def capture_output(module: nn.Module, key: str) -> dict[str, torch.Tensor]:
+    """Keep `module`'s latest forward output in the returned dict under `key`."""
+    box: dict[str, torch.Tensor] = {}
+    module.register_forward_hook(lambda _m, _i, out: box.__setitem__(key, out))
+    return box
+
+
 def capture_projector(model) -> dict[str, torch.Tensor]:
     """Keep the projector's latest output (B, N, d) in the returned dict under "tokens"."""
-    box: dict[str, torch.Tensor] = {}
-    model.model.multi_modal_projector.register_forward_hook(lambda _m, _i, out: box.__setitem__("tokens", out))
-    return box
+    return capture_output(model.model.multi_modal_projector, "tokens")

@@ -12,20 +12,29 @@ dropped afterwards: the checkpoint stays a plain LLaVA.
 import torch
 from torch import nn
 
+from models.demo.aux import capture_output
 from models.shapes_qa.questions import QA
 from models.shapes_qa.scene import Scene
 
 LABELS = ("color_present", "shape_present", "pair_present")
 
 
-def presence_targets(qa: QA, scene: Scene) -> tuple[int, int, int] | None:
-    """The three labels of an "exists" question about `scene`; None for other templates."""
-    if qa.template != 6:
-        return None
+def named_pair(qa: QA) -> tuple[str, str]:
+    """The colour and shape a "where" or "exists" question names (its last two words)."""
     color, shape = qa.prompt.rstrip("?").split()[-2:]
+    return color, shape
+
+
+def presence(scene: Scene, color: str, shape: str) -> tuple[int, int, int]:
+    """Whether `scene` holds that colour, that shape, and an object with both (0/1 each)."""
     objs = scene.objects
     return (int(any(o.color == color for o in objs)), int(any(o.shape == shape for o in objs)),
             int(any(o.color == color and o.shape == shape for o in objs)))
+
+
+def presence_targets(qa: QA, scene: Scene) -> tuple[int, int, int] | None:
+    """The three labels of an "exists" question about `scene`; None for other templates."""
+    return presence(scene, *named_pair(qa)) if qa.template == 6 else None
 
 
 class PresenceProbe(nn.Module):
@@ -45,6 +54,4 @@ class PresenceProbe(nn.Module):
 
 def capture_layer_output(model, layer: int) -> dict[str, torch.Tensor]:
     """Keep LM decoder layer `layer`'s latest output (B, T, d) in the returned dict under "states"."""
-    box: dict[str, torch.Tensor] = {}
-    model.model.language_model.layers[layer].register_forward_hook(lambda _m, _i, out: box.__setitem__("states", out))
-    return box
+    return capture_output(model.model.language_model.layers[layer], "states")

@@ -19,6 +19,7 @@ import torch
 
 from models.demo.binding import confusable_exists
 from models.demo.data import Encoder, pixel_values
+from models.demo.presence_probe import LABELS, named_pair, presence
 from models.demo.tokenizer import build_tokenizer
 from models.shapes_qa import grammar
 from models.shapes_qa.sampler import stream
@@ -53,13 +54,10 @@ def questions(template: int, n: int, seed: int) -> list[dict]:
     rows = []
     for s in stream(seed, 72, n, templates=(template,)):
         qa = confusable_exists(s.scene, rng) if template == 6 and rng.random() < 0.5 else s.qa
-        color, shape = qa.prompt.rstrip("?").split()[-2:]
-        objs = s.scene.objects
+        color, shape = named_pair(qa)
+        labels = dict(zip(LABELS, presence(s.scene, color, shape)))
         rows.append({"scene": s.scene, "prompt": qa.prompt, "first": qa.answer.split()[0].rstrip(","),
-                     "color": COLORS.index(color), "shape": SHAPES.index(shape),
-                     "color_present": any(o.color == color for o in objs),
-                     "shape_present": any(o.shape == shape for o in objs),
-                     "pair_present": qa.answer.startswith("Yes")})
+                     "color": COLORS.index(color), "shape": SHAPES.index(shape), **labels})
     return rows
 
 
@@ -99,13 +97,13 @@ def main() -> None:
     x = last_prompt_states(model, enc, rows)
     train = int(0.7 * len(rows))
     test = rows[train:]
-    present = torch.tensor([r["shape_present"] for r in test])
+    present = torch.tensor([bool(r["shape_present"]) for r in test])
     right = torch.tensor([r["first_right"] for r in test], dtype=torch.float)
     print(f"{len(test)} scored questions, {int(present.sum())} with the shape present; the model's first word right: "
           f"{right.mean():.3f} (shape present {right[present].mean():.3f})")
     labels = [("color", len(COLORS)), ("shape", len(SHAPES))]
     if a.template == 6:
-        labels += [("color_present", 2), ("shape_present", 2), ("pair_present", 2)]
+        labels += [(name, 2) for name in LABELS]
     print("label          " + " ".join(f"{'layer ' + str(k):>13s}" for k in range(x.shape[1])) + "   (all / shape present)")
     for key, classes in labels:
         y = torch.tensor([int(r[key]) for r in rows])
