@@ -59,7 +59,7 @@ p.add_argument("--aux_weight", type=float, default=1.0, help="weight of the per-
 p.add_argument("--locality", type=float, default=0.0, help="weight of the image-mixing penalty (models/demo/locality.py): image tokens' attention to other image tokens in the LM; 0 leaves it free")
 p.add_argument("--background_values", type=float, default=0.0, help="weight of the background-value penalty (models/demo/locality.py): value energy of background image tokens over that of object tokens, every LM layer; 0 leaves it free")
 p.add_argument("--locality_from", type=float, default=0.0, help="joint-stage progress (0..1) from which --locality and --background_values apply (0: from the start)")
-p.add_argument("--presence", type=float, default=0.0, help="weight of the exists-presence probe (models/demo/presence_probe.py) on the answering row of every exists turn; 0: off (the committed checkpoint)")
+p.add_argument("--presence", type=float, default=1.0, help="weight of the exists-presence probe (models/demo/presence_probe.py) on the answering row of every exists turn (the committed checkpoint: 1); 0: off")
 p.add_argument("--presence_layer", type=int, default=2, help="LM decoder layer (0-based) whose output the presence probe reads")
 p.add_argument("--grad_clip", type=float, default=1.0, help="global grad-norm clip")
 # system

@@ -77,13 +77,15 @@ def test_explain_eval_align_tokens_multi_token_words_and_space_pieces():
     assert align_tokens(answer, words, offsets) == [0, -1, 1, 1, 2, 3]
 
 
-def test_explain_eval_word_kinds_and_layer_specs():
+def test_explain_eval_word_kinds_and_layer_specs(tmp_path):
     assert [word_kind(w) for w in ("red", "stars", "three", "top")] == ["color", "shape", "number", "position"]
     assert parse_layers("default", 4) == (0, 1, 2, 3)
     assert parse_layers("default", 12) == tuple(range(2, 12))
-    assert parse_layers("official", 4, COMMITTED) == (0, 1, 2, 3)
-    # The committed checkpoint's explain.json names the demo bundle's own default range.
-    assert parse_layers("default", 4, COMMITTED) == (1, 2)
+    # A checkpoint's explain.json names its bundle's default range; "official" ignores it.
+    (tmp_path / "explain.json").write_text(json.dumps({"default_layers": [1, 2], "why": "test"}))
+    assert parse_layers("default", 4, tmp_path) == (1, 2)
+    assert parse_layers("official", 4, tmp_path) == (0, 1, 2, 3)
+    assert parse_layers("default", 4, COMMITTED) == (0, 1, 2, 3)  # the demo bundle: all four (models/README.md)
     assert parse_layers("1-2", 4) == (1, 2)
     assert parse_layers("3,0", 4) == (0, 3)
     with pytest.raises(ValueError):
