@@ -24,6 +24,7 @@ import torch  # noqa: E402
 from models.demo.aux import PatchGrid, PatchProbe, capture_projector  # noqa: E402
 from models.demo.data import IGNORE, Encoder, batches, patch_batches  # noqa: E402
 from models.demo.evaluate import evaluate, format_table  # noqa: E402
+from models.demo.grounding import capture_residuals, image_gradient_rows, peak_loss  # noqa: E402
 from models.demo.locality import background_value_share, capture_values, image_mixing  # noqa: E402
 from models.demo.model import DemoConfig, build_model, save_checkpoint  # noqa: E402
 from models.demo.presence_probe import PresenceProbe, capture_layer_output  # noqa: E402
@@ -31,6 +32,7 @@ from models.demo.presence_probe import PresenceProbe, capture_layer_output  # no
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 # I/O
 p.add_argument("--out", default="build/demo/shapes-llava-tiny", help="checkpoint directory to write")
+p.add_argument("--init", default="", help="start from this checkpoint's weights (a directory train_demo wrote with the same model flags) instead of a fresh init; its recipe.json is kept in the new one")
 # data
 p.add_argument("--seed", type=int, default=1, help="seeds weights init and the training stream")
 p.add_argument("--eval_seed", type=int, default=900001, help="held-out split seed (never trained on)")
@@ -61,6 +63,9 @@ p.add_argument("--background_values", type=float, default=0.0, help="weight of t
 p.add_argument("--locality_from", type=float, default=0.0, help="joint-stage progress (0..1) from which --locality and --background_values apply (0: from the start)")
 p.add_argument("--presence", type=float, default=1.0, help="weight of the exists-presence probe (models/demo/presence_probe.py) on the answering row of every exists turn (the committed checkpoint: 1); 0: off")
 p.add_argument("--presence_layer", type=int, default=2, help="LM decoder layer (0-based) whose output the presence probe reads")
+p.add_argument("--grounding", type=float, default=0.0, help="weight of the map-grounding term (models/demo/grounding.py): each grounded answer token's DEX-AR map, every LM layer, asked to peak on its region's patches; 0: off")
+p.add_argument("--grounding_tau", type=float, default=0.1, help="softmax temperature of the grounding term over the max-normalised map")
+p.add_argument("--grounding_from", type=float, default=0.0, help="joint-stage progress (0..1) from which --grounding applies (0: from the start)")
 p.add_argument("--grad_clip", type=float, default=1.0, help="global grad-norm clip")
 # system
 p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the team machine has 2 cores)")
@@ -91,14 +96,16 @@ def optimizer(params: list[torch.nn.Parameter], a: argparse.Namespace) -> torch.
 
 
 def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: dict, values: list[torch.Tensor],
-            image: slice, a: argparse.Namespace, local: bool, presence: tuple[PresenceProbe, dict] | None = None
-            ) -> dict[str, torch.Tensor]:
+            residuals: list[torch.Tensor], image: slice, a: argparse.Namespace, local: bool, grounded: bool,
+            presence: tuple[PresenceProbe, dict] | None = None) -> dict[str, torch.Tensor]:
     """The joint stage's loss terms: answer cross-entropy, the per-patch probe on the projector
     output the forward pass captured, the image-locality penalties (zero before `local` and
-    when their weight is 0: the attention probabilities they need are not collected then) and,
-    with `presence` (probe, captured layer output), the exists-presence probe."""
+    when their weight is 0: the attention probabilities they need are not collected then), the
+    map-grounding term (zero before `grounded` and when its weight is 0) and, with `presence`
+    (probe, captured layer output), the exists-presence probe."""
     batch = {k: v.to(model.device) for k, v in batch.items()}
     values.clear()
+    residuals.clear()
     mixing_on, background_on = local and a.locality > 0, local and a.background_values > 0
     out = model(input_ids=batch["input_ids"], attention_mask=batch["turn_mask"], position_ids=batch["position_ids"],
                 pixel_values=batch["pixel_values"], output_attentions=mixing_on)
@@ -117,6 +124,9 @@ def loss_fn(model, batch: dict[str, torch.Tensor], probe: PatchProbe, tokens: di
         head, layer = presence
         rows = batch["presence_rows"]
         terms["presence"] = head.loss(layer["states"][rows[:, 0], rows[:, 1]], batch["presence_targets"])
+    if grounded and a.grounding > 0:
+        gradient_rows = image_gradient_rows(model, residuals, values, batch["ground_rows"], batch["ground_ids"], image)
+        terms["grounding"] = peak_loss(gradient_rows, batch["ground_inside"], a.grounding_tau)
     return terms
 
 
@@ -146,12 +156,22 @@ def vision_stage(model, probe: PatchProbe, tokens: dict, grid: PatchGrid, a: arg
     return step
 
 
+def load_init(model, directory: str) -> dict:
+    """Load a train_demo checkpoint's weights into `model` (strict: same architecture); returns its recipe."""
+    from transformers import LlavaForConditionalGeneration
+
+    model.load_state_dict(LlavaForConditionalGeneration.from_pretrained(directory).state_dict(), strict=True)
+    with open(os.path.join(directory, "recipe.json")) as f:
+        return json.load(f)
+
+
 def main() -> None:
     a = p.parse_args()
     assert len({a.seed, a.eval_seed, a.val_seed}) == 3, "train, validation and held-out seeds must differ"
     torch.set_num_threads(a.threads)
     cfg = DemoConfig(**{f.name: getattr(a, f.name) for f in fields(DemoConfig)})
     model, tok = build_model(cfg, a.seed)
+    init_recipe = load_init(model, a.init) if a.init else None
     model.to(a.device)
     n_img = (cfg.image_size // cfg.patch_size) ** 2
     enc = Encoder(tok, n_img)
@@ -162,7 +182,8 @@ def main() -> None:
     # The mixing penalty needs the LM's attention probabilities, which only eager attention returns.
     if a.locality > 0:
         model.set_attn_implementation({"text_config": "eager"})
-    values = capture_values(model) if a.background_values > 0 else []
+    values = capture_values(model) if a.background_values > 0 or a.grounding > 0 else []
+    residuals = capture_residuals(model) if a.grounding > 0 else []
     image = enc.image_span
     probe = PatchProbe(cfg.hidden_size).to(a.device)
     tokens = capture_projector(model)
@@ -189,10 +210,12 @@ def main() -> None:
         lr = lr_at(step, frac, a)
         for g in opt.param_groups:
             g["lr"] = lr
-        terms = loss_fn(model, next(data), probe, tokens, values, image, a, frac >= a.locality_from, presence)
+        terms = loss_fn(model, next(data), probe, tokens, values, residuals, image, a, frac >= a.locality_from,
+                        frac >= a.grounding_from, presence)
         opt.zero_grad(set_to_none=True)
         (terms["answer"] + a.aux_weight * terms["aux"] + a.locality * terms["mixing"]
-         + a.background_values * terms["background"] + a.presence * terms.get("presence", 0.0)).backward()
+         + a.background_values * terms["background"] + a.presence * terms.get("presence", 0.0)
+         + a.grounding * terms.get("grounding", 0.0)).backward()
         torch.nn.utils.clip_grad_norm_(params, a.grad_clip)
         opt.step()
         if step % a.log_every == 0:
@@ -218,6 +241,8 @@ def main() -> None:
         "torch_threads": a.threads, "heldout": {"seed": a.eval_seed, "n": a.eval_n, "accuracy": table},
         "validation_history": history,
     }
+    if init_recipe is not None:
+        recipe["init_recipe"] = init_recipe
     print("saved", save_checkpoint(model.eval().cpu(), tok, cfg, a.out, recipe))
 
 

@@ -48,6 +48,12 @@ class PatchGrid:
         return self.image_size // self.patch_size
 
 
+def patch_cover(mask: np.ndarray, grid: PatchGrid) -> np.ndarray:
+    """(N,) fraction of each patch a binary image mask covers, row-major over the patch grid."""
+    n, p = grid.side, grid.patch_size
+    return mask.reshape(n, p, n, p).mean(axis=(1, 3)).reshape(-1)
+
+
 def patch_targets(scene: Scene, masks: list[np.ndarray], grid: PatchGrid, min_cover: float = 0.2) -> np.ndarray:
     """(N, len(ATTRIBUTES)) int64 targets, row-major over the patch grid.
 
@@ -55,15 +61,14 @@ def patch_targets(scene: Scene, masks: list[np.ndarray], grid: PatchGrid, min_co
     object also owns its best-covered patch, so a small object is never left without tokens.
     Object attributes are IGNORE on background patches.
     """
-    n, p = grid.side, grid.patch_size
     assert scene.size == grid.image_size, f"scene is {scene.size} px, grid expects {grid.image_size}"
-    cover = np.stack([m.reshape(n, p, n, p).mean(axis=(1, 3)).reshape(-1) for m in masks])  # (objects, N)
+    cover = np.stack([patch_cover(m, grid) for m in masks])  # (objects, N)
     owner = np.where(cover.max(axis=0) >= min_cover, cover.argmax(axis=0), -1)
     for k in range(len(masks)):
         owner[cover[k].argmax()] = k
     order = sorted(range(len(scene.objects)), key=lambda i: (scene.objects[i].col, scene.objects[i].row))
     rank = {i: r for r, i in enumerate(order)}
-    out = np.full((n * n, len(ATTRIBUTES)), IGNORE, dtype=np.int64)
+    out = np.full((cover.shape[1], len(ATTRIBUTES)), IGNORE, dtype=np.int64)
     out[:, 0] = owner >= 0
     for j in np.flatnonzero(owner >= 0):
         k = int(owner[j])

@@ -17,6 +17,7 @@ from tokenizers import Tokenizer
 
 from models.demo.aux import PatchGrid, patch_targets
 from models.demo.binding import CONFUSABLE
+from models.demo.grounding import region_patches
 from models.demo.presence_probe import presence_targets
 from models.demo.tokenizer import EOS, IMAGE, PAD
 from models.shapes_qa.questions import QA, ask
@@ -78,10 +79,14 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
     names every object, which would teach lookups in the conversation instead of the image).
     With a `grid`, "patch_targets" (B, N, attributes) holds the per-patch labels (models/demo/aux.py),
     and "presence_rows" (K, 2: sequence, row) / "presence_targets" (K, 3) the "exists" turns' answering
-    rows and their labels (models/demo/presence_probe.py).
+    rows and their labels (models/demo/presence_probe.py), and "ground_rows" (K, 2) / "ground_ids" (K,) /
+    "ground_inside" (K, N) every grounded answer token's predicting row, id and region patches
+    (models/demo/grounding.py).
     """
     seqs, targets, segments, positions = [], [], [], []
     presence_rows, presence = [], []
+    ground_rows, ground_ids, ground_inside = [], [], []
+    rendered = [render(s.scene) for s in samples]
     for i, s in enumerate(samples):
         qas = [s.qa, *(extra[i] if extra else [])]
         prefix = enc.image_prefix(s.qa.prompt)
@@ -92,6 +97,11 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
             if (labels := presence_targets(qa, s.scene)) is not None:
                 presence_rows.append((i, len(seq) + len(p) - 1))  # the row that predicts the first answer word
                 presence.append(labels)
+            if grid is not None:
+                for w, inside in region_patches(qa, rendered[i][1], grid):
+                    ground_rows.append((i, len(seq) + len(p) + w - 1))  # the word-level tokenizer: word w is token w
+                    ground_ids.append(a[w])
+                    ground_inside.append(inside)
             seq += p + a
             tgt += [IGNORE] * len(p) + list(a)
             seg += [k] * (len(p) + len(a))
@@ -115,7 +125,6 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
     # A token sees the image prefix and its own turn, causally; padding sees only itself.
     allowed = causal & ((col == 0) | (col == row)) & (col >= 0) | torch.eye(width, dtype=torch.bool)
     turn_mask = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)[:, None]
-    rendered = [render(s.scene) for s in samples]
     batch = {"input_ids": ids, "attention_mask": (seg >= 0).long(), "targets": tgt,
              "position_ids": pos, "turn_mask": turn_mask,
              "pixel_values": torch.stack([pixel_values(img) for img, _ in rendered])}
@@ -124,6 +133,9 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
             np.stack([patch_targets(s.scene, masks, grid) for s, (_, masks) in zip(samples, rendered)]))
         batch["presence_rows"] = torch.tensor(presence_rows, dtype=torch.long).reshape(-1, 2)
         batch["presence_targets"] = torch.tensor(presence, dtype=torch.long).reshape(-1, 3)
+        batch["ground_rows"] = torch.tensor(ground_rows, dtype=torch.long).reshape(-1, 2)
+        batch["ground_ids"] = torch.tensor(ground_ids, dtype=torch.long)
+        batch["ground_inside"] = torch.from_numpy(np.array(ground_inside, dtype=bool).reshape(-1, grid.side ** 2))
     return batch
 
 

@@ -51,19 +51,24 @@ def layer_local_gradient_rows(
             head_outputs = torch.einsum("hj,jhd->hd", probabilities, values)
             residual = layer_input[query_row] + attention.o_proj(head_outputs.reshape(-1))
 
-        grad_residual = _tail_gradient(
-            model, layer, residual, target_id, layer_index == num_layers - 1, double_final_norm
-        )
+        grad_residual = tail_gradient(
+            model, layer, residual[None], torch.tensor([target_id]), layer_index == num_layers - 1,
+            double_final_norm,
+        )[0]
         with torch.no_grad():
             u = (attention.o_proj.weight.T @ grad_residual).view(num_heads, head_dim)
             rows.append(torch.einsum("hd,jhd->hj", u, values))
     return torch.stack(rows)
 
 
-def _tail_gradient(
-    model, layer, residual: torch.Tensor, target_id: int, is_last: bool, double_final_norm: bool
+def tail_gradient(
+    model, layer, residual: torch.Tensor, target_ids: torch.Tensor, is_last: bool, double_final_norm: bool
 ) -> torch.Tensor:
-    """ds/dm for m = the residual after attention, through the layer's tail and the logit lens."""
+    """ds/dm for m = the residual after attention, through the layer's tail and the logit lens.
+
+    `residual` (K, d): K rows, each with its own target in `target_ids` (K,). The tail and the
+    lens act on each row alone, so one backward over the summed scores gives every row's gradient.
+    """
     norm = model.model.language_model.norm
     m = residual.detach().requires_grad_(True)
     with torch.enable_grad():
@@ -71,6 +76,6 @@ def _tail_gradient(
         lens_input = norm(hidden)
         if is_last and double_final_norm:
             lens_input = norm(lens_input)
-        score = model.lm_head(lens_input)[target_id]
-        (gradient,) = torch.autograd.grad(score, m)
+        scores = model.lm_head(lens_input).gather(-1, target_ids[:, None])
+        (gradient,) = torch.autograd.grad(scores.sum(), m)
     return gradient

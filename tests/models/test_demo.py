@@ -1,5 +1,7 @@
 """demo: tokenizer, batch encoding and checkpoint layout of the Shapes-QA demo model."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -207,13 +209,14 @@ def test_demo_trainer_runs_both_stages_with_the_locality_penalties(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "models.train_demo", "--out", str(out), "--time_limit_min", "0.3", "--vision_min", "0.05",
          "--eval_n", "6", "--val_every", "0", "--log_every", "5", "--locality", "1", "--background_values", "1",
-         "--presence", "1"],
+         "--presence", "1", "--grounding", "1"],
         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     steps = [line.split() for line in run.stdout.splitlines() if line.startswith("step ")]
     assert steps and all(s[2:10:2] == ["answer", "aux", "mixing", "background"] for s in steps), run.stdout[-2000:]
     assert all(float(s[7]) > 0 and float(s[9]) > 0 for s in steps), "both penalties are computed every step"
     assert all(s[10] == "presence" and float(s[11]) > 0 for s in steps), "so is the presence probe"
+    assert all(s[12] == "grounding" and float(s[13]) > 0 for s in steps), "and the map-grounding term"
     recipe = json.loads((out / "recipe.json").read_text())
     assert recipe["args"]["locality"] == 1 and recipe["args"]["background_values"] == 1 and recipe["steps"] > 0
     from transformers import LlavaForConditionalGeneration
@@ -221,6 +224,18 @@ def test_demo_trainer_runs_both_stages_with_the_locality_penalties(tmp_path):
     loaded = LlavaForConditionalGeneration.from_pretrained(out)
     fresh, _ = build_model(DemoConfig(), seed=0)
     assert loaded.state_dict().keys() == fresh.state_dict().keys(), "the probe is not part of the checkpoint"
+
+    # A second stage starts from those weights and keeps the first stage's recipe.
+    again = subprocess.run(
+        [sys.executable, "-m", "models.train_demo", "--out", str(tmp_path / "next"), "--init", str(out),
+         "--time_limit_min", "0.05", "--vision_min", "0", "--eval_n", "6", "--val_every", "0", "--lr", "0"],
+        capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    second = json.loads((tmp_path / "next" / "recipe.json").read_text())
+    assert second["init_recipe"] == recipe and second["vision_steps"] == 0
+    # lr 0 for the whole stage: the weights are exactly the first stage's.
+    after = LlavaForConditionalGeneration.from_pretrained(tmp_path / "next").state_dict()
+    assert all(torch.equal(after[k], v) for k, v in loaded.state_dict().items())
 
 
 def test_demo_question_probe_reads_linear_labels_and_not_shuffled_ones():
@@ -258,3 +273,74 @@ def test_demo_presence_rows_are_the_rows_that_answer_exists_turns():
         assert labels == [any(o.color == color for o in objs), any(o.shape == shape for o in objs), qa.answer.startswith("Yes")]
     assert presence_targets(samples[0].qa, samples[0].scene) == tuple(batch["presence_targets"][0].tolist())
     assert {tuple(t) for t in batch["presence_targets"].tolist()} >= {(1, 1, 1), (0, 1, 0)}, "confusable Noes are present"
+
+
+def test_demo_ground_rows_are_the_rows_that_predict_grounded_words():
+    """Every grounded answer word (DESIGN §5 regions) gets one row: the row whose target is that
+    word, with the patches its region's objects cover; linguistic words get none."""
+    import random
+
+    from models.demo.aux import PatchGrid, patch_cover
+    from models.demo.data import follow_ups
+    from models.shapes_qa import grammar
+
+    tok = build_tokenizer()
+    enc = Encoder(tok, 81)
+    rng = random.Random(5)
+    samples = list(stream(41, 72, 8))
+    extra = [follow_ups(s, [1, 2, 3, 4, 5, 6], 5, rng, 0.0, 0) for s in samples]
+    batch = collate(samples, enc, extra, PatchGrid(72, 8))
+    grounded = [(i, qa, r, w) for i, s in enumerate(samples) for qa in [s.qa, *extra[i]]
+                for r in qa.regions for w in r.indices]
+    assert len(grounded) == batch["ground_rows"].shape[0] > 8 * 6
+    for (b, row), token, inside, (i, qa, region, w) in zip(
+            batch["ground_rows"].tolist(), batch["ground_ids"].tolist(), batch["ground_inside"], grounded):
+        assert b == i and batch["targets"][b, row + 1].item() == token == tok.token_to_id(grammar.split_words(qa.answer)[w])
+        masks = render(samples[i].scene)[1]
+        cover = patch_cover(np.logical_or.reduce([masks[k] for k in region.objects]), PatchGrid(72, 8))
+        assert inside.any() and (cover[inside.numpy()] > 0).all()
+        assert inside.numpy()[cover >= 0.5].all(), "every patch the region covers at least half of is inside"
+
+
+def test_demo_grounding_gradient_rows_equal_the_reference_layer_local_identity():
+    """The training term's G over the image columns, from one packed training forward, is the
+    reference's layer-local G for the same token (which the reference checks against autograd)."""
+    from models.demo.aux import PatchGrid
+    from models.demo.grounding import capture_residuals, image_gradient_rows
+    from models.demo.locality import capture_values
+    from models.reference.layer_local import layer_local_gradient_rows
+
+    model, tok = build_model(SMALL, seed=0)
+    model.set_attn_implementation("eager")
+    enc = Encoder(tok, 81)
+    samples = list(stream(12, 72, 2, templates=(3,)))
+    batch = collate(samples, enc, [[], []], PatchGrid(72, 8))
+    values, residuals = capture_values(model), capture_residuals(model)
+    model.train()
+    with torch.no_grad():
+        model(input_ids=batch["input_ids"], attention_mask=batch["turn_mask"], position_ids=batch["position_ids"],
+              pixel_values=batch["pixel_values"])
+    rows = image_gradient_rows(model, residuals, values, batch["ground_rows"], batch["ground_ids"], enc.image_span)
+    model.eval()
+    for k, ((b, row), target) in enumerate(zip(batch["ground_rows"].tolist(), batch["ground_ids"].tolist())):
+        ids = batch["input_ids"][b, : row + 1].tolist()
+        expected = layer_local_gradient_rows(model, ids, batch["pixel_values"][b: b + 1], target, (0, 1), True)
+        got = torch.stack([g[k] for g in rows])
+        assert torch.allclose(got, expected[:, :, enc.image_span], rtol=1e-4, atol=1e-6)
+
+
+def test_demo_peak_loss_is_the_softmax_mass_outside_the_region():
+    from models.demo.grounding import peak_loss
+
+    tau = 0.1
+    g = torch.zeros(1, 2, 4)  # one token, two heads, four patches
+    g[0, 0, 1] = 3.0  # head 0 points at patch 1 ...
+    g[0, 1, 2] = -5.0  # ... head 1's negative row is cut by the ReLU
+    inside = torch.tensor([[False, True, False, False]])
+    expected = -math.log(math.exp(1 / tau) / (math.exp(1 / tau) + 3))
+    assert peak_loss([g], inside, tau).item() == pytest.approx(expected, rel=1e-3)
+    outside = torch.tensor([[True, False, False, False]])
+    assert peak_loss([g], outside, tau).item() == pytest.approx(-math.log(1 / (math.exp(1 / tau) + 3)), rel=1e-3)
+    # The map is max-normalised: scaling G does not change the loss.
+    assert peak_loss([7 * g], inside, tau).item() == pytest.approx(expected, rel=1e-3)
+    assert peak_loss([g[:0]], inside[:0], tau).item() == 0.0
