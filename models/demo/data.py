@@ -17,7 +17,7 @@ from tokenizers import Tokenizer
 
 from models.demo.aux import PatchGrid, patch_targets
 from models.demo.binding import CONFUSABLE
-from models.demo.grounding import region_patches
+from models.demo.grounding import region_inside, region_patches
 from models.demo.presence_probe import presence_targets
 from models.demo.tokenizer import EOS, IMAGE, PAD
 from models.shapes_qa.questions import QA, ask
@@ -87,6 +87,7 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
     presence_rows, presence = [], []
     ground_rows, ground_ids, ground_inside = [], [], []
     rendered = [render(s.scene) for s in samples]
+    insides = [region_inside(masks, grid) for _, masks in rendered] if grid is not None else []
     for i, s in enumerate(samples):
         qas = [s.qa, *(extra[i] if extra else [])]
         prefix = enc.image_prefix(s.qa.prompt)
@@ -98,7 +99,7 @@ def collate(samples: list[Sample], enc: Encoder, extra: list[list] | None = None
                 presence_rows.append((i, len(seq) + len(p) - 1))  # the row that predicts the first answer word
                 presence.append(labels)
             if grid is not None:
-                for w, inside in region_patches(qa, rendered[i][1], grid):
+                for w, inside in region_patches(qa, insides[i]):
                     ground_rows.append((i, len(seq) + len(p) + w - 1))  # the word-level tokenizer: word w is token w
                     ground_ids.append(a[w])
                     ground_inside.append(inside)

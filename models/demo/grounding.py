@@ -17,29 +17,39 @@ checks need from it; it says nothing about how DEX-AR fares on models not traine
 the probes it is a loss only: the checkpoint stays a plain LLaVA.
 """
 
+from collections.abc import Callable
+from functools import cache
+
 import numpy as np
 import torch
 
 from models.demo.aux import PatchGrid, patch_cover
-from models.reference.layer_local import tail_gradient
+from models.reference.layer_local import head_layout, identity_rows, per_head, tail_gradient
 from models.shapes_qa.questions import QA
 
 MIN_COVER = 0.5  # a patch is inside a region when the region covers at least half of it
 
 
-def region_patches(qa: QA, masks: list[np.ndarray], grid: PatchGrid) -> list[tuple[int, np.ndarray]]:
-    """(answer word index, (N,) bool patches inside the word's region) for every grounded word.
+def region_inside(masks: list[np.ndarray], grid: PatchGrid) -> Callable[[tuple[int, ...]], np.ndarray]:
+    """For one image: objects (indices into its masks) → (N,) bool patches inside their region.
 
     A region's patches are those it covers at least MIN_COVER of, plus its best-covered patch, so
-    a small object always has one.
+    a small object always has one. Cached: an image's turns ask about the same objects again.
     """
-    out = []
-    for region in qa.regions:
-        cover = patch_cover(np.logical_or.reduce([masks[k] for k in region.objects]), grid)
-        inside = cover >= MIN_COVER
-        inside[cover.argmax()] = True
-        out += [(i, inside) for i in region.indices]
-    return out
+    @cache
+    def inside(objects: tuple[int, ...]) -> np.ndarray:
+        cover = patch_cover(np.logical_or.reduce([masks[k] for k in objects]), grid)
+        hit = cover >= MIN_COVER
+        hit[cover.argmax()] = True
+        return hit
+
+    return inside
+
+
+def region_patches(qa: QA, inside: Callable[[tuple[int, ...]], np.ndarray]) -> list[tuple[int, np.ndarray]]:
+    """(answer word index, (N,) bool patches inside the word's region) for every grounded word;
+    `inside` from `region_inside` for the image `qa` asks about."""
+    return [(i, inside(tuple(region.objects))) for region in qa.regions for i in region.indices]
 
 
 def capture_residuals(model) -> list[torch.Tensor]:
@@ -60,9 +70,7 @@ def image_gradient_rows(model, residuals: list[torch.Tensor], values: list[torch
     `values` as captured in one forward pass (capture_residuals, locality.capture_values). ds/dm
     is detached, so gradients reach the values and W_o, not the layer's tail or the lens.
     """
-    text = model.config.text_config
-    heads, kv_heads = text.num_attention_heads, text.num_key_value_heads
-    head_dim = getattr(text, "head_dim", None) or text.hidden_size // heads
+    layout = head_layout(model.config.text_config)
     layers = model.model.language_model.layers
     seq, row = rows[:, 0], rows[:, 1]
     # The tail passes below run each layer's post-attention norm again, which appends to the
@@ -71,10 +79,7 @@ def image_gradient_rows(model, residuals: list[torch.Tensor], values: list[torch
     out = []
     for index, (layer, m, v) in enumerate(zip(layers, captured, values, strict=True)):
         d = tail_gradient(model, layer, m[seq, row], target_ids, index == len(layers) - 1, double_final_norm)
-        u = torch.einsum("kd,dhe->khe", d, layer.self_attn.o_proj.weight.view(-1, heads, head_dim))
-        v_img = v[:, image][seq].view(len(seq), -1, kv_heads, head_dim)
-        v_img = v_img.repeat_interleave(heads // kv_heads, dim=2)  # kv(h) = h // (H / H_kv), as repeat_kv
-        out.append(torch.einsum("khe,knhe->khn", u, v_img))
+        out.append(identity_rows(d, layer.self_attn.o_proj.weight, per_head(v[:, image][seq], *layout)))
     return out
 
 

@@ -24,9 +24,7 @@ def layer_local_gradient_rows(
     language_model = model.model.language_model
     text_config = model.config.text_config
     num_layers = text_config.num_hidden_layers
-    num_heads = text_config.num_attention_heads
-    num_kv_heads = text_config.num_key_value_heads
-    head_dim = getattr(text_config, "head_dim", None) or text_config.hidden_size // num_heads
+    layout = head_layout(text_config)
     query_row = len(sequence_ids) - 1
 
     with torch.no_grad():
@@ -43,10 +41,7 @@ def layer_local_gradient_rows(
         attention = layer.self_attn
         layer_input = outputs.hidden_states[layer_index][0]  # (S, d): input of layer l
         with torch.no_grad():
-            values = attention.v_proj(layer.input_layernorm(layer_input))
-            values = values.view(-1, num_kv_heads, head_dim)  # (S, H_kv, d_h)
-            # kv(h) = h // (H / H_kv), the grouping of HF's repeat_kv.
-            values = values.repeat_interleave(num_heads // num_kv_heads, dim=1)  # (S, H, d_h)
+            values = per_head(attention.v_proj(layer.input_layernorm(layer_input)), *layout)  # (S, H, d_h)
             probabilities = outputs.attentions[layer_index][0, :, query_row, :]  # (H, S)
             head_outputs = torch.einsum("hj,jhd->hd", probabilities, values)
             residual = layer_input[query_row] + attention.o_proj(head_outputs.reshape(-1))
@@ -56,9 +51,32 @@ def layer_local_gradient_rows(
             double_final_norm,
         )[0]
         with torch.no_grad():
-            u = (attention.o_proj.weight.T @ grad_residual).view(num_heads, head_dim)
-            rows.append(torch.einsum("hd,jhd->hj", u, values))
+            rows.append(identity_rows(grad_residual[None], attention.o_proj.weight, values[None])[0])
     return torch.stack(rows)
+
+
+def head_layout(text_config) -> tuple[int, int, int]:
+    """(H, H_kv, d_h) of a Llama-style text config."""
+    heads = text_config.num_attention_heads
+    head_dim = getattr(text_config, "head_dim", None) or text_config.hidden_size // heads
+    return heads, text_config.num_key_value_heads, head_dim
+
+
+def per_head(values: torch.Tensor, heads: int, kv_heads: int, head_dim: int) -> torch.Tensor:
+    """Value projections (..., S, H_kv·d_h) → (..., S, H, d_h): head h reads kv(h) = h // (H / H_kv),
+    the grouping of HF's repeat_kv."""
+    return values.unflatten(-1, (kv_heads, head_dim)).repeat_interleave(heads // kv_heads, dim=-2)
+
+
+def identity_rows(grad_residual: torch.Tensor, o_proj_weight: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+    """G[k, h, j] = <u_{k,h}, V[k, j, h]> with u_k = W_oᵀ·ds/dm split per head.
+
+    `grad_residual` (K, d): ds/dm per row; `o_proj_weight` (d, H·d_h); `values` (K, S, H, d_h)
+    from `per_head`. Returns (K, H, S).
+    """
+    heads, head_dim = values.shape[-2:]
+    u = torch.einsum("kd,dhe->khe", grad_residual, o_proj_weight.view(-1, heads, head_dim))
+    return torch.einsum("khe,kjhe->khj", u, values)
 
 
 def tail_gradient(
